@@ -1,0 +1,335 @@
+using Marconi.Core.Errors;
+using Marconi.Core.Model;
+using Marconi.Core.Storage;
+using Marconi.Storage.Faster.Records;
+using Marconi.Storage.Faster.State;
+
+namespace Marconi.Storage.Faster;
+
+public sealed partial class FasterQueueStore
+{
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> PostMessagesAsync(string project, string queue, Guid clientId, IReadOnlyList<MessageDraft> messages, WriteDurability durability, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var count = messages.Count;
+        var sequenceOffsets = new int[count];
+        var sequences = new long[count];
+        long address;
+
+        // The record is built (and bodies compressed) before taking the queue's lock; only the ids and times are
+        // patched in under it, so the lock is held for the append alone.
+        var estimate = 40;
+        for (var i = 0; i < count; i++)
+        {
+            estimate += MessageRecord.FixedBytes + messages[i].Body.Length;
+        }
+
+        using (var record = new RecordBuffer(estimate))
+        {
+            record.WriteByte((byte)RecordType.MessagesPosted);
+            record.WriteInt64(0);
+            record.WriteInt64(0);
+            record.WriteGuid(clientId);
+            record.WriteInt32(count);
+            for (var i = 0; i < count; i++)
+            {
+                var message = messages[i];
+                sequenceOffsets[i] = record.Length;
+                record.WriteInt64(0);
+                record.WriteInt32(message.Ttl);
+                record.WriteInt32(message.Delay);
+                var lengthsOffset = record.Length;
+                record.WriteInt64(0);
+                var (raw, stored) = BodyCodec.Write(record, message.Body.Span);
+                record.PatchInt32(lengthsOffset, raw);
+                record.PatchInt32(lengthsOffset + 4, stored);
+            }
+
+            EnsureFits(record);
+            while (true)
+            {
+                var (state, _) = GetOrCreateQueue(project, queue, QueueMetadata.Empty);
+                lock (state)
+                {
+                    if (state.Deleted)
+                    {
+                        continue;
+                    }
+
+                    record.PatchInt64(1, state.Id);
+                    record.PatchInt64(9, NowMs);
+                    for (var i = 0; i < count; i++)
+                    {
+                        sequences[i] = _state.NextSequence();
+                        record.PatchInt64(sequenceOffsets[i], sequences[i]);
+                    }
+
+                    address = AppendAndApply(record.WrittenSpan);
+                    break;
+                }
+            }
+        }
+
+        await CommitAsync(address, durability, cancellationToken).ConfigureAwait(false);
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = FormatId(sequences[i]);
+        }
+
+        return ids;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<MessagePage> ListMessagesAsync(string project, string queue, MessageQuery query, CancellationToken cancellationToken)
+    {
+        long markerSequence = 0;
+        if (query.Marker is not null && !TryParseId(query.Marker, out markerSequence))
+        {
+            ThrowHelper.InvalidArgument("marker", "The marker must be a message id from a previous page.");
+        }
+
+        var state = _state.Find(project, queue);
+        if (state is null)
+        {
+            return new MessagePage([], query.Marker);
+        }
+
+        var nowMs = NowMs;
+        var selected = new List<Selected>(query.Limit);
+        long pin;
+        lock (state)
+        {
+            var messages = state.Messages;
+            var ownClient = query.Echo ? -1 : state.FindClient(query.ClientId);
+            var start = markerSequence > 0 ? messages.UpperBound(markerSequence) : messages.Start;
+            for (var position = start; position < messages.End && selected.Count < query.Limit; position++)
+            {
+                ref var entry = ref messages[position];
+                if (!entry.IsLive(nowMs)
+                    || (ownClient >= 0 && entry.ClientIndex == ownClient)
+                    || (!query.IncludeClaimed && entry.IsClaimed(nowMs))
+                    || (!query.IncludeDelayed && entry.IsDelayed(nowMs)))
+                {
+                    continue;
+                }
+
+                selected.Add(Select(state, entry, nowMs));
+            }
+
+            pin = Pin(selected);
+        }
+
+        var page = await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+        return new MessagePage(page, page.Count > 0 ? page[^1].Id : query.Marker);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<QueuedMessage>> GetMessagesAsync(string project, string queue, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var state = _state.Find(project, queue);
+        if (state is null)
+        {
+            return [];
+        }
+
+        var nowMs = NowMs;
+        var selected = new List<Selected>(ids.Count);
+        long pin;
+        lock (state)
+        {
+            foreach (var id in ids)
+            {
+                if (!TryParseId(id, out var sequence))
+                {
+                    continue;
+                }
+
+                var position = state.Messages.Find(sequence);
+                if (position >= 0 && state.Messages[position].IsLive(nowMs))
+                {
+                    selected.Add(Select(state, state.Messages[position], nowMs));
+                }
+            }
+
+            pin = Pin(selected);
+        }
+
+        return await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteMessageAsync(string project, string queue, string messageId, string? claimId, CancellationToken cancellationToken)
+    {
+        long claimSequence = 0;
+        if (claimId is not null && !TryParseId(claimId, out claimSequence))
+        {
+            ThrowHelper.ClaimMismatch();
+        }
+
+        var state = _state.Find(project, queue);
+        if (state is null || !TryParseId(messageId, out var sequence))
+        {
+            return false;
+        }
+
+        long address;
+        using (var record = new RecordBuffer(32))
+        {
+            lock (state)
+            {
+                var nowMs = NowMs;
+                var position = state.Messages.Find(sequence);
+                if (state.Deleted || position < 0 || !state.Messages[position].IsLive(nowMs))
+                {
+                    return false;
+                }
+
+                ref var entry = ref state.Messages[position];
+                if (entry.IsClaimed(nowMs))
+                {
+                    if (claimId is null)
+                    {
+                        ThrowHelper.ClaimRequired();
+                    }
+
+                    if (entry.ClaimSequence != claimSequence)
+                    {
+                        ThrowHelper.ClaimMismatch();
+                    }
+                }
+                else if (claimId is not null)
+                {
+                    // The claim named has expired or never held this message.
+                    ThrowHelper.ClaimMismatch();
+                }
+
+                WriteDeleteRecord(record, state.Id, [sequence]);
+                address = AppendAndApply(record.WrittenSpan);
+            }
+        }
+
+        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> DeleteMessagesAsync(string project, string queue, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var state = _state.Find(project, queue);
+        if (state is null)
+        {
+            return 0;
+        }
+
+        var sequences = new List<long>(ids.Count);
+        long address;
+        using (var record = new RecordBuffer(32 + (8 * ids.Count)))
+        {
+            lock (state)
+            {
+                var nowMs = NowMs;
+                foreach (var id in ids)
+                {
+                    if (TryParseId(id, out var sequence) && !sequences.Contains(sequence))
+                    {
+                        var position = state.Messages.Find(sequence);
+                        if (position >= 0 && state.Messages[position].IsLive(nowMs))
+                        {
+                            sequences.Add(sequence);
+                        }
+                    }
+                }
+
+                if (sequences.Count == 0 || state.Deleted)
+                {
+                    return 0;
+                }
+
+                WriteDeleteRecord(record, state.Id, sequences);
+                address = AppendAndApply(record.WrittenSpan);
+            }
+        }
+
+        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        return sequences.Count;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<QueuedMessage>> PopMessagesAsync(string project, string queue, int limit, CancellationToken cancellationToken)
+    {
+        var state = _state.Find(project, queue);
+        if (state is null)
+        {
+            return [];
+        }
+
+        var nowMs = NowMs;
+        var selected = new List<Selected>(limit);
+        long address, pin;
+        using (var record = new RecordBuffer(32 + (8 * limit)))
+        {
+            lock (state)
+            {
+                var messages = state.Messages;
+                for (var position = messages.Start; position < messages.End && selected.Count < limit; position++)
+                {
+                    ref var entry = ref messages[position];
+                    if (entry.IsLive(nowMs) && !entry.IsClaimed(nowMs) && !entry.IsDelayed(nowMs))
+                    {
+                        selected.Add(Select(state, entry, nowMs));
+                    }
+                }
+
+                if (selected.Count == 0 || state.Deleted)
+                {
+                    return [];
+                }
+
+                var sequences = new long[selected.Count];
+                for (var i = 0; i < sequences.Length; i++)
+                {
+                    sequences[i] = selected[i].Entry.Sequence;
+                }
+
+                pin = Pin(selected);
+                WriteDeleteRecord(record, state.Id, sequences);
+                address = AppendAndApply(record.WrittenSpan);
+            }
+        }
+
+        try
+        {
+            await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _pins.Release(pin);
+            throw;
+        }
+
+        return await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteDeleteRecord(RecordBuffer record, long queueId, IReadOnlyList<long> sequences)
+    {
+        record.WriteByte((byte)RecordType.MessagesDeleted);
+        record.WriteInt64(queueId);
+        record.WriteInt32(sequences.Count);
+        foreach (var sequence in sequences)
+        {
+            record.WriteInt64(sequence);
+        }
+    }
+
+    private void EnsureFits(RecordBuffer record)
+    {
+        if (record.Length > _journal.MaxPayloadSize)
+        {
+            ThrowHelper.LimitExceeded("messages", _journal.MaxPayloadSize, $"This post needs {record.Length} bytes in the log, more than one log page holds ({_journal.MaxPayloadSize}); raise the store's page size.");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using Marconi.Core.Errors;
+using Marconi.Core.Model;
+using Marconi.Storage.Faster.Journal;
+using Marconi.Storage.Faster.Records;
+using Marconi.Storage.Faster.State;
+using Microsoft.Extensions.Logging;
+
+namespace Marconi.Storage.Faster;
+
+public sealed partial class FasterQueueStore
+{
+    /// <summary>A message chosen under the queue's lock, to be read from the log after the lock is released.</summary>
+    private readonly record struct Selected(MessageEntry Entry, Guid Client, long ClaimSequence);
+
+    private static Selected Select(QueueState state, in MessageEntry entry, long nowMs) =>
+        new(entry, state.Clients[entry.ClientIndex], entry.IsClaimed(nowMs) ? entry.ClaimSequence : 0);
+
+    /// <summary>Keeps the log from being truncated under the selected bodies until they are read; call under the queue's lock.</summary>
+    private long Pin(List<Selected> selected)
+    {
+        if (selected.Count == 0)
+        {
+            return 0;
+        }
+
+        var lowest = long.MaxValue;
+        foreach (var item in selected)
+        {
+            lowest = Math.Min(lowest, item.Entry.Address);
+        }
+
+        return _pins.Pin(lowest);
+    }
+
+    /// <summary>Reads the bodies of the selected messages, one log read per record; damaged bodies are left out and logged.</summary>
+    private async ValueTask<IReadOnlyList<QueuedMessage>> ReadMessagesAsync(List<Selected> selected, long pin, long nowMs, CancellationToken cancellationToken)
+    {
+        if (selected.Count == 0)
+        {
+            _pins.Release(pin);
+            return [];
+        }
+
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
+        var messages = new List<QueuedMessage>(selected.Count);
+        JournalEntry? record = null;
+        var recordAddress = -1L;
+        try
+        {
+            foreach (var item in selected)
+            {
+                var entry = item.Entry;
+                if (entry.Address != recordAddress)
+                {
+                    record?.Dispose();
+                    record = await ReadRecordAsync(entry.Address, cancellationToken).ConfigureAwait(false);
+                    recordAddress = entry.Address;
+                }
+
+                if (record is null)
+                {
+                    continue;
+                }
+
+                var payload = record.Payload.Span;
+                byte[] body;
+                try
+                {
+                    if (entry.BodyOffset < 0 || entry.StoredLength < 0 || entry.BodyOffset > payload.Length - entry.StoredLength)
+                    {
+                        throw new CorruptRecordException($"The body of message {entry.Sequence} lies outside its record.");
+                    }
+
+                    body = BodyCodec.Read(payload.Slice(entry.BodyOffset, entry.StoredLength), entry.RawLength);
+                }
+                catch (CorruptRecordException exception)
+                {
+                    LogBodyUnreadable(_logger, entry.Address, exception.Message);
+                    continue;
+                }
+
+                messages.Add(new QueuedMessage(
+                    FormatId(entry.Sequence),
+                    body,
+                    entry.Ttl,
+                    DateTimeOffset.FromUnixTimeMilliseconds(entry.CreatedMs),
+                    now,
+                    item.Client,
+                    item.ClaimSequence != 0 ? FormatId(item.ClaimSequence) : null,
+                    entry.ClaimCount));
+            }
+        }
+        finally
+        {
+            record?.Dispose();
+            _pins.Release(pin);
+        }
+
+        return messages;
+    }
+
+    private async ValueTask<JournalEntry?> ReadRecordAsync(long address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A record appended with relaxed durability is read only once durable: no reader sees what a crash could take back.
+            if (address >= _journal.CommittedUntilAddress)
+            {
+                await _journal.WaitForCommitAsync(address, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await _journal.ReadAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JournalCorruptException exception)
+        {
+            LogBodyUnreadable(_logger, address, exception.Message);
+            return null;
+        }
+        catch (JournalUnavailableException exception)
+        {
+            ThrowHelper.StorageUnavailable("The message store cannot read: " + exception.Message, exception);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Log record at {Address} is damaged; its messages are not served: {Reason}")]
+    private static partial void LogBodyUnreadable(ILogger logger, long address, string reason);
+}

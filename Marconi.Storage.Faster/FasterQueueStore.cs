@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Marconi.Core;
+using Marconi.Core.Errors;
+using Marconi.Core.Model;
+using Marconi.Core.Storage;
+using Marconi.Storage.Faster.Checkpoints;
+using Marconi.Storage.Faster.Journal;
+using Marconi.Storage.Faster.Records;
+using Marconi.Storage.Faster.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Marconi.Storage.Faster;
+
+/// <summary>
+/// The durable store: every state change is a record in one FASTER log (the write-ahead log of all projects and
+/// queues); an in-memory index per queue answers reads, and bodies are read back from the log.
+/// </summary>
+/// <remarks>
+/// <para>Writes append under the queue's lock (so a queue's log order is its change order), apply the record to the
+/// index through the same code recovery uses, release the lock and await the group commit. Many writers share each
+/// commit.</para>
+/// <para>Recovery loads the newest valid index checkpoint and replays the log from there; damaged records are
+/// dropped and reported. Maintenance sweeps expired messages, writes checkpoints, relocates the few live messages
+/// left in old segments and truncates the log, so disk use stays bounded.</para>
+/// </remarks>
+public sealed partial class FasterQueueStore : IQueueStore
+{
+    private const string StoreTagFileName = "store.tag";
+    private const string LogDirectoryName = "log";
+
+    private readonly FasterJournal _journal;
+    private readonly StoreState _state;
+    private readonly CheckpointStore _checkpoints;
+    private readonly ReadPins _pins = new();
+    private readonly ILogger _logger;
+    private readonly FasterQueueStoreOptions _options;
+    private readonly uint _storeTag;
+    private readonly string _directory;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
+    private Task _maintenance = Task.CompletedTask;
+    private int _disposed;
+
+    private FasterQueueStore(string directory, FasterQueueStoreOptions options, ILogger logger, FasterJournal journal, StoreState state, CheckpointStore checkpoints, uint storeTag, RecoveryReport recovery)
+    {
+        _directory = directory;
+        _options = options;
+        _logger = logger;
+        _journal = journal;
+        _state = state;
+        _checkpoints = checkpoints;
+        _storeTag = storeTag;
+        Recovery = recovery;
+    }
+
+    /// <inheritdoc />
+    public TimeProvider TimeProvider => _options.TimeProvider;
+
+    /// <summary>What opening the store found: replayed and dropped records, damage, time taken.</summary>
+    public RecoveryReport Recovery { get; }
+
+    /// <summary>
+    /// Opens (or creates) the store in <paramref name="directory"/>, recovering every committed change.
+    /// </summary>
+    /// <param name="directory">The data directory; one store per directory.</param>
+    /// <param name="options">Settings; null takes the defaults.</param>
+    /// <param name="loggerFactory">Where to log; null logs nothing.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    public static async ValueTask<FasterQueueStore> OpenAsync(string directory, FasterQueueStoreOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new FasterQueueStoreOptions();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger<FasterQueueStore>();
+        var started = Stopwatch.GetTimestamp();
+        Directory.CreateDirectory(directory);
+        var storeTag = ReadOrCreateStoreTag(directory);
+
+        var journalOptions = new FasterJournalOptions
+        {
+            PageSizeBits = options.PageSizeBits,
+            MemorySizeBits = options.MemorySizeBits,
+            SegmentSizeBits = options.SegmentSizeBits,
+            RelaxedCommitInterval = options.RelaxedCommitInterval,
+        };
+        var journal = FasterJournal.Open(Path.Combine(directory, LogDirectoryName), journalOptions, loggerFactory.CreateLogger<FasterJournal>());
+        try
+        {
+            var recovery = new RecoveryReport();
+            var state = new StoreState { Recovering = true };
+            var checkpoints = new CheckpointStore(directory, storeTag);
+            var replayFrom = checkpoints.Load(state, recovery, logger);
+            recovery.CheckpointLoaded = replayFrom is not null;
+            Replay(journal, state, Math.Max(replayFrom ?? 0, journal.BeginAddress), recovery, logger);
+            state.Recovering = false;
+
+            var store = new FasterQueueStore(directory, options, logger, journal, state, checkpoints, storeTag, recovery);
+            store.SweepAll();
+            recovery.MessagesRecovered = store.CountMessages();
+            recovery.Duration = Stopwatch.GetElapsedTime(started);
+            LogOpened(logger, directory, state.QueueCount, recovery.MessagesRecovered, recovery.RecordsReplayed, recovery.RecordsDropped, recovery.Duration.TotalMilliseconds);
+            store._maintenance = Task.Run(store.RunMaintenanceAsync, CancellationToken.None);
+            return store;
+        }
+        catch
+        {
+            await journal.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Size figures of the log, the files and the index.</summary>
+    public StoreStatistics GetStatistics()
+    {
+        long messages = 0, indexBytes = 0;
+        foreach (var queue in _state.Queues)
+        {
+            lock (queue)
+            {
+                messages += queue.Messages.Count;
+                indexBytes += queue.Messages.AllocatedBytes;
+            }
+        }
+
+        long diskBytes = 0;
+        foreach (var file in Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                diskBytes += new FileInfo(file).Length;
+            }
+            catch (IOException)
+            {
+                // A segment deleted by truncation while we looked.
+            }
+        }
+
+        return new StoreStatistics(_journal.BeginAddress, _journal.TailAddress, _journal.CommittedUntilAddress, diskBytes, _state.QueueCount, messages, indexBytes);
+    }
+
+    /// <summary>Stops maintenance, commits everything appended and closes the log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _maintenance.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Maintenance stops by cancellation.
+        }
+
+        await _journal.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _maintenanceGate.Dispose();
+    }
+
+    private static void Replay(FasterJournal journal, StoreState state, long from, RecoveryReport recovery, ILogger logger)
+    {
+        var report = new ReplayReport();
+        foreach (var record in journal.Replay(from, report))
+        {
+            try
+            {
+                state.Apply(record.Address, record.Payload.Span);
+                recovery.RecordsReplayed++;
+            }
+            catch (CorruptRecordException exception)
+            {
+                recovery.RecordsDropped++;
+                recovery.BytesDropped += record.Payload.Length;
+                recovery.AddProblem($"Record at {record.Address} dropped: {exception.Message}");
+                LogRecordDropped(logger, record.Address, exception.Message);
+            }
+        }
+
+        recovery.RecordsDropped += report.EntriesDropped;
+        recovery.BytesDropped += report.BytesDropped;
+        foreach (var problem in report.Problems)
+        {
+            recovery.AddProblem(problem);
+        }
+    }
+
+    private static uint ReadOrCreateStoreTag(string directory)
+    {
+        var path = Path.Combine(directory, StoreTagFileName);
+        if (File.Exists(path))
+        {
+            var text = File.ReadAllText(path).Trim();
+            if (uint.TryParse(text, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var existing) && existing != 0)
+            {
+                return existing;
+            }
+
+            throw new InvalidDataException($"The store tag file '{path}' is damaged; it must hold the store's 8 hex digit tag.");
+        }
+
+        uint tag;
+        do
+        {
+            tag = (uint)RandomNumberGenerator.GetInt32(int.MaxValue) ^ ((uint)RandomNumberGenerator.GetInt32(2) << 31);
+        }
+        while (tag == 0);
+
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(tag.ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        return tag;
+    }
+
+    private long NowMs => TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private string FormatId(long sequence) => ResourceIds.Format(sequence, _storeTag);
+
+    private bool TryParseId(string? id, out long sequence)
+    {
+        sequence = 0;
+        return id is not null && ResourceIds.TryParse(id, _storeTag, out sequence);
+    }
+
+    /// <summary>Appends a record and applies it to the state; the caller holds the locks the record's changes need.</summary>
+    private long AppendAndApply(ReadOnlySpan<byte> record)
+    {
+        long address;
+        try
+        {
+            address = _journal.Append(record);
+        }
+        catch (JournalUnavailableException exception)
+        {
+            ThrowHelper.StorageUnavailable("The message store cannot write: " + exception.Message, exception);
+            throw;
+        }
+
+        _state.Apply(address, record);
+        return address;
+    }
+
+    /// <summary>Waits until the record at <paramref name="address"/> is durable (a no-op for relaxed writes).</summary>
+    private async ValueTask CommitAsync(long address, WriteDurability durability, CancellationToken cancellationToken)
+    {
+        if (durability == WriteDurability.Relaxed)
+        {
+            return;
+        }
+
+        try
+        {
+            await _journal.WaitForCommitAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JournalUnavailableException exception)
+        {
+            ThrowHelper.StorageUnavailable("The message store could not make the change durable: " + exception.Message, exception);
+        }
+    }
+
+    private ValueTask CommitAsync(long address, CancellationToken cancellationToken) => CommitAsync(address, WriteDurability.Durable, cancellationToken);
+
+    private long CountMessages()
+    {
+        long count = 0;
+        foreach (var queue in _state.Queues)
+        {
+            lock (queue)
+            {
+                count += queue.Messages.Count;
+            }
+        }
+
+        return count;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Store {Directory} opened: {Queues} queues, {Messages} messages, {Replayed} records replayed, {Dropped} dropped, in {Milliseconds:F0} ms")]
+    private static partial void LogOpened(ILogger logger, string directory, int queues, long messages, long replayed, long dropped, double milliseconds);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Log record at {Address} dropped during recovery: {Reason}")]
+    private static partial void LogRecordDropped(ILogger logger, long address, string reason);
+}

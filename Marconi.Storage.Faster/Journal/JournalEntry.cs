@@ -1,0 +1,54 @@
+using System.Buffers;
+
+namespace Marconi.Storage.Faster.Journal;
+
+/// <summary>
+/// A verified payload read from the journal, held in a pooled buffer. Dispose it to return the buffer; the payload
+/// must not be used afterwards.
+/// </summary>
+internal sealed class JournalEntry : IDisposable
+{
+    private IMemoryOwner<byte>? _owner;
+    private readonly int _offset;
+    private readonly int _length;
+
+    /// <summary>Takes ownership of <paramref name="owner"/>, whose bytes <paramref name="offset"/> onwards hold the payload.</summary>
+    /// <param name="address">The entry's logical address.</param>
+    /// <param name="owner">The pooled buffer.</param>
+    /// <param name="offset">Where the payload starts in the buffer.</param>
+    /// <param name="length">Payload length.</param>
+    public JournalEntry(long address, IMemoryOwner<byte> owner, int offset, int length)
+    {
+        Address = address;
+        _owner = owner;
+        _offset = offset;
+        _length = length;
+    }
+
+    /// <summary>The entry's logical address in the journal.</summary>
+    public long Address { get; }
+
+    /// <summary>The payload; valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlyMemory<byte> Payload
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_owner is null, this);
+            return _owner.Memory.Slice(_offset, _length);
+        }
+    }
+
+    /// <summary>The payload as a span; valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlySpan<byte> Span => Payload.Span;
+
+    /// <summary>Payload length in bytes.</summary>
+    public int Length => _length;
+
+    /// <summary>Returns the buffer to its pool.</summary>
+    public void Dispose()
+    {
+        var owner = _owner;
+        _owner = null;
+        owner?.Dispose();
+    }
+}

@@ -1,0 +1,16 @@
+namespace Marconi.Storage.Faster.Records;
+
+/// <summary>The kinds of log record: every state change of the store is one of these.</summary>
+internal enum RecordType : byte
+{
+    QueueCreated = 1,
+    QueueMetadataSet = 2,
+    QueueDeleted = 3,
+    QueuePurged = 4,
+    MessagesPosted = 5,
+    MessagesDeleted = 6,
+    MessagesClaimed = 7,
+    ClaimRenewed = 8,
+    ClaimReleased = 9,
+    MessagesRelocated = 10,
+}

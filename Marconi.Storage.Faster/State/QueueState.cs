@@ -1,0 +1,61 @@
+using Marconi.Core.Model;
+
+namespace Marconi.Storage.Faster.State;
+
+/// <summary>
+/// One queue's in-memory state. Its monitor (<c>lock (queue)</c>) guards everything here and is held while the
+/// queue's log records are appended, so the log order of a queue's records is the order their changes were made.
+/// </summary>
+internal sealed class QueueState
+{
+    private readonly Dictionary<Guid, int> _clientIndexes = [];
+
+    public QueueState(long id, string project, string name, long createdMs, QueueMetadata metadata)
+    {
+        Id = id;
+        Project = project;
+        Name = name;
+        CreatedMs = createdMs;
+        Metadata = metadata;
+    }
+
+    /// <summary>Store-wide queue id (a queue deleted and created again gets a new one).</summary>
+    public long Id { get; }
+
+    public string Project { get; }
+
+    public string Name { get; }
+
+    public long CreatedMs { get; }
+
+    /// <summary>Metadata; replaced whole, so it may be read without the lock.</summary>
+    public volatile QueueMetadata Metadata;
+
+    /// <summary>Set once the queue is deleted; a caller holding a stale reference must look again.</summary>
+    public bool Deleted { get; set; }
+
+    /// <summary>During recovery: records of this queue below this log address are already in the checkpoint.</summary>
+    public long CoveredUntil { get; set; }
+
+    public MessageIndex Messages { get; } = new();
+
+    public Dictionary<long, ClaimState> Claims { get; } = [];
+
+    /// <summary>Client ids of posters, interned: messages keep an index into this list.</summary>
+    public List<Guid> Clients { get; } = [];
+
+    public int InternClient(Guid clientId)
+    {
+        if (!_clientIndexes.TryGetValue(clientId, out var index))
+        {
+            index = Clients.Count;
+            Clients.Add(clientId);
+            _clientIndexes.Add(clientId, index);
+        }
+
+        return index;
+    }
+
+    /// <summary>The index of a client id, or -1 when it never posted here.</summary>
+    public int FindClient(Guid clientId) => _clientIndexes.TryGetValue(clientId, out var index) ? index : -1;
+}
