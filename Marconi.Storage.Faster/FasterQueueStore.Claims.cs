@@ -55,7 +55,7 @@ public sealed partial class FasterQueueStore
                 return null;
             }
 
-            var messages = await ReadMessagesAsync(outcome.Selected, outcome.Pin, outcome.NowMs, cancellationToken).ConfigureAwait(false);
+            var messages = await ReadMessagesAsync(state, outcome.Selected, outcome.Pin, outcome.NowMs, cancellationToken).ConfigureAwait(false);
             return new ClaimResult(FormatId(outcome.ClaimSequence), claim.Ttl, claim.Grace, 0, messages);
         }
     }
@@ -92,7 +92,7 @@ public sealed partial class FasterQueueStore
             pin = Pin(selected);
         }
 
-        var messages = await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+        var messages = await ReadMessagesAsync(state, selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
         var age = Math.Max(0, (nowMs - claim.CreatedMs) / 1000);
         return new ClaimResult(claimId, claim.Ttl, claim.Grace, age, messages);
     }

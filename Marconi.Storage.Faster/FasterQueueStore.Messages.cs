@@ -96,32 +96,42 @@ public sealed partial class FasterQueueStore
             return new MessagePage([], query.Marker);
         }
 
-        var nowMs = NowMs;
-        var selected = new List<Selected>(query.Limit);
-        long pin;
-        lock (state)
+        // A page is read again when damaged bodies were found (and dropped), so damage never shortens a page.
+        IReadOnlyList<QueuedMessage> page;
+        var attempts = 0;
+        bool damaged;
+        do
         {
-            var messages = state.Messages;
-            var ownClient = query.Echo ? -1 : state.FindClient(query.ClientId);
-            var start = markerSequence > 0 ? messages.UpperBound(markerSequence) : messages.Start;
-            for (var position = start; position < messages.End && selected.Count < query.Limit; position++)
+            var nowMs = NowMs;
+            var selected = new List<Selected>(query.Limit);
+            long pin;
+            lock (state)
             {
-                ref var entry = ref messages[position];
-                if (!entry.IsLive(nowMs)
-                    || (ownClient >= 0 && entry.ClientIndex == ownClient)
-                    || (!query.IncludeClaimed && entry.IsClaimed(nowMs))
-                    || (!query.IncludeDelayed && entry.IsDelayed(nowMs)))
+                var messages = state.Messages;
+                var ownClient = query.Echo ? -1 : state.FindClient(query.ClientId);
+                var start = markerSequence > 0 ? messages.UpperBound(markerSequence) : messages.Start;
+                for (var position = start; position < messages.End && selected.Count < query.Limit; position++)
                 {
-                    continue;
+                    ref var entry = ref messages[position];
+                    if (!entry.IsLive(nowMs)
+                        || (ownClient >= 0 && entry.ClientIndex == ownClient)
+                        || (!query.IncludeClaimed && entry.IsClaimed(nowMs))
+                        || (!query.IncludeDelayed && entry.IsDelayed(nowMs)))
+                    {
+                        continue;
+                    }
+
+                    selected.Add(Select(state, entry, nowMs));
                 }
 
-                selected.Add(Select(state, entry, nowMs));
+                pin = Pin(selected);
             }
 
-            pin = Pin(selected);
+            page = await ReadMessagesAsync(state, selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+            damaged = page.Count < selected.Count;
         }
+        while (damaged && ++attempts < 8);
 
-        var page = await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
         return new MessagePage(page, page.Count > 0 ? page[^1].Id : query.Marker);
     }
 
@@ -157,7 +167,7 @@ public sealed partial class FasterQueueStore
             pin = Pin(selected);
         }
 
-        return await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+        return await ReadMessagesAsync(state, selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -311,7 +321,7 @@ public sealed partial class FasterQueueStore
             throw;
         }
 
-        return await ReadMessagesAsync(selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
+        return await ReadMessagesAsync(state, selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
     }
 
     private static void WriteDeleteRecord(RecordBuffer record, long queueId, IReadOnlyList<long> sequences)

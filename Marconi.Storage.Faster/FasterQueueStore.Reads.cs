@@ -33,7 +33,7 @@ public sealed partial class FasterQueueStore
     }
 
     /// <summary>Reads the bodies of the selected messages, one log read per record; damaged bodies are left out and logged.</summary>
-    private async ValueTask<IReadOnlyList<QueuedMessage>> ReadMessagesAsync(List<Selected> selected, long pin, long nowMs, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<QueuedMessage>> ReadMessagesAsync(QueueState state, List<Selected> selected, long pin, long nowMs, CancellationToken cancellationToken)
     {
         if (selected.Count == 0)
         {
@@ -43,6 +43,7 @@ public sealed partial class FasterQueueStore
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
         var messages = new List<QueuedMessage>(selected.Count);
+        List<long>? damaged = null;
         JournalEntry? record = null;
         var recordAddress = -1L;
         try
@@ -59,6 +60,7 @@ public sealed partial class FasterQueueStore
 
                 if (record is null)
                 {
+                    (damaged ??= []).Add(entry.Sequence);
                     continue;
                 }
 
@@ -76,6 +78,7 @@ public sealed partial class FasterQueueStore
                 catch (CorruptRecordException exception)
                 {
                     LogBodyUnreadable(_logger, entry.Address, exception.Message);
+                    (damaged ??= []).Add(entry.Sequence);
                     continue;
                 }
 
@@ -96,7 +99,33 @@ public sealed partial class FasterQueueStore
             _pins.Release(pin);
         }
 
+        if (damaged is not null)
+        {
+            Quarantine(state, damaged);
+        }
+
         return messages;
+    }
+
+    /// <summary>
+    /// Drops messages whose bodies cannot be read intact from the index, so they are never served and never block a
+    /// listing or a claim again. No record is written: a restart finds them damaged again and drops them again.
+    /// </summary>
+    private void Quarantine(QueueState state, List<long> sequences)
+    {
+        lock (state)
+        {
+            foreach (var sequence in sequences)
+            {
+                var position = state.Messages.Find(sequence);
+                if (position >= 0)
+                {
+                    state.Messages.RemoveAt(position);
+                }
+            }
+        }
+
+        LogQuarantined(_logger, sequences.Count, state.Name);
     }
 
     private async ValueTask<JournalEntry?> ReadRecordAsync(long address, CancellationToken cancellationToken)
@@ -122,6 +151,9 @@ public sealed partial class FasterQueueStore
             return null;
         }
     }
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "{Count} damaged messages of queue {Queue} were dropped from the index")]
+    private static partial void LogQuarantined(ILogger logger, int count, string queue);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Log record at {Address} is damaged; its messages are not served: {Reason}")]
     private static partial void LogBodyUnreadable(ILogger logger, long address, string reason);
