@@ -262,10 +262,11 @@ internal sealed class JournalCommitter : IDisposable
         return true;
     }
 
+    /// <summary>Waits for a commit under the watchdog and logs when the watchdog had to act.</summary>
     private void WaitWithWatchdog(Task commit)
     {
         var started = Stopwatch.GetTimestamp();
-        var drains = WaitWithWatchdog(_log, commit);
+        var drains = WaitDrainingEpoch(_log, commit);
         if (drains > 0)
         {
             JournalLog.EpochDrained(_logger, drains, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -276,7 +277,7 @@ internal sealed class JournalCommitter : IDisposable
     /// Waits for a FASTER commit, draining the epoch each <see cref="WatchdogInterval"/> in which neither the flushed
     /// nor the committed address moved. Returns how many times it drained; the commit's fault is left in the task.
     /// </summary>
-    internal static int WaitWithWatchdog(FasterLog log, Task commit)
+    private static int WaitDrainingEpoch(FasterLog log, Task commit)
     {
         var lastCommitted = Volatile.Read(ref log.CommittedUntilAddress);
         var lastFlushed = log.FlushedUntilAddress;
