@@ -1,9 +1,24 @@
 using BenchmarkDotNet.Running;
+using Marconi.Benchmarks.Figures;
 
 namespace Marconi.Benchmarks;
 
-/// <summary>Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// Entry point. <c>figures [--messages N] [--seconds S]</c> prints the side-by-side figures table
+/// (<see cref="FiguresCommand"/>); anything else goes to BenchmarkDotNet, e.g.
+/// <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*BodyCodec*'</c>.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "figures")
+        {
+            return await FiguresCommand.RunAsync(args.AsSpan(1).ToArray());
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
