@@ -32,6 +32,10 @@ internal sealed class JournalCommitter : IDisposable
     /// <summary>How long a commit may show no progress before the watchdog drains the epoch.</summary>
     internal static readonly TimeSpan WatchdogInterval = TimeSpan.FromMilliseconds(20);
 
+    // An append is a memory copy of a few microseconds: this much quiet means the released writers have re-appended.
+    private static readonly TimeSpan GatherQuietPeriod = TimeSpan.FromMicroseconds(50);
+    private static readonly TimeSpan GatherLimit = TimeSpan.FromMilliseconds(1);
+
     private readonly FasterLog _log;
     private readonly TimeSpan _relaxedInterval;
     private readonly ILogger _logger;
@@ -183,10 +187,12 @@ internal sealed class JournalCommitter : IDisposable
         try
         {
             long dirtySince = 0;
+            var justCommitted = false;
             while (!_stopRequested)
             {
                 if (Volatile.Read(ref _requested) == 0)
                 {
+                    justCommitted = false;
                     if (Volatile.Read(ref _dirty) == 0)
                     {
                         dirtySince = 0;
@@ -210,10 +216,18 @@ internal sealed class JournalCommitter : IDisposable
                 }
 
                 dirtySince = 0;
+                if (justCommitted)
+                {
+                    GatherReleasedWriters();
+                }
+
                 if (!CommitRound())
                 {
                     return;
                 }
+
+                justCommitted = true;
+                continue;
             }
 
             // Final commit: everything appended before the stop request is covered.
@@ -227,6 +241,38 @@ internal sealed class JournalCommitter : IDisposable
             _stopped = true;
             CompleteRound();
             _exited.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Lets the writers released by the round just completed append again before the next round starts. Starting it at
+    /// once splits concurrent writers into two cohorts that take turns, each round carrying half of them (measured: 32
+    /// of 64 writers per round). Waits while the tail keeps moving, at most <see cref="GatherLimit"/>.
+    /// </summary>
+    private void GatherReleasedWriters()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tail = _log.TailAddress;
+        var quietSince = started;
+        while (true)
+        {
+            Thread.Yield();
+            var now = Stopwatch.GetTimestamp();
+            var current = _log.TailAddress;
+            if (current != tail)
+            {
+                tail = current;
+                quietSince = now;
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince, now) >= GatherQuietPeriod)
+            {
+                return;
+            }
+
+            if (Stopwatch.GetElapsedTime(started, now) >= GatherLimit)
+            {
+                return;
+            }
         }
     }
 

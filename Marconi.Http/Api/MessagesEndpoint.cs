@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Marconi.Core;
+using Marconi.Core.Model;
+
+namespace Marconi.Http.Api;
+
+/// <summary>Messages: post, list, get by ids, delete by ids or pop, get and delete one.</summary>
+internal sealed class MessagesEndpoint
+{
+    private readonly QueueEngine _engine;
+    private readonly ZaqarApiOptions _options;
+    private readonly int _maxPostSize;
+
+    public MessagesEndpoint(QueueEngine engine, ZaqarApiOptions options, int maxPostSize)
+    {
+        _engine = engine;
+        _options = options;
+        _maxPostSize = maxPostSize;
+    }
+
+    /// <summary>POST /queues/{q}/messages: 201 with the new hrefs and a Location naming them all.</summary>
+    public async ValueTask PostAsync(ApiContext context)
+    {
+        var body = context.Request.Body;
+        if (body.Length > _maxPostSize)
+        {
+            throw new ApiException(413, ErrorTitles.TooLarge, string.Create(CultureInfo.InvariantCulture, $"Message collection size is too large. Max size {_maxPostSize}"));
+        }
+
+        if (body.IsEmpty)
+        {
+            throw RequestBody.EmptyBody();
+        }
+
+        RequestBody.EnsureWellFormed(body);
+        var withDelay = context.IsV2;
+        var messages = RequestBody.Parse(body, b => ParseMessages(b, withDelay));
+        if (messages.Count == 0)
+        {
+            throw ApiException.BadRequest("No messages to enqueu.");
+        }
+
+        var ids = await _engine.PostMessagesAsync(context.Project, context.Queue, messages, context.ClientId, _options.PostDurability, context.CancellationToken).ConfigureAwait(false);
+        var path = context.QueuePath + "/messages";
+        context.Response.StatusCode = 201;
+        context.Response.AddHeader("Location", path + "?ids=" + string.Join(',', ids));
+        using var writer = JsonResponse.Start(context.Response);
+        writer.WriteStartObject();
+        writer.WriteStartArray("resources");
+        foreach (var id in ids)
+        {
+            writer.WriteStringValue(path + "/" + id);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>GET /queues/{q}/messages: by <c>ids</c> (404 when none exist) or a page with a next link.</summary>
+    public async ValueTask GetAsync(ApiContext context)
+    {
+        var ids = context.Query.GetList("ids");
+        if (ids is not null)
+        {
+            await GetByIdsAsync(context, ids).ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Query;
+        var marker = query.Get("marker");
+        var limit = query.GetInt("limit");
+        var echo = query.GetBool("echo");
+        var includeClaimed = query.GetBool("include_claimed");
+        var includeDelayed = context.IsV2 ? query.GetBool("include_delayed") : null;
+        var page = await _engine.ListMessagesAsync(
+            context.Project,
+            context.Queue,
+            context.ClientId,
+            new MessageListOptions
+            {
+                Marker = marker,
+                Limit = limit,
+                Echo = echo == true,
+                IncludeClaimed = includeClaimed == true,
+                IncludeDelayed = includeDelayed == true,
+            },
+            context.CancellationToken).ConfigureAwait(false);
+
+        using var writer = JsonResponse.Start(context.Response);
+        writer.WriteStartObject();
+        MessageJson.WriteArray(writer, context, page.Messages);
+        writer.WriteStartArray("links");
+        if (page.Messages.Count > 0)
+        {
+            var href = new StringBuilder(context.QueuePath).Append("/messages?marker=").Append(Uri.EscapeDataString(page.NextMarker ?? page.Messages[^1].Id));
+            AppendParameter(href, "limit", limit?.ToString(CultureInfo.InvariantCulture));
+            AppendParameter(href, "echo", Bool(echo));
+            AppendParameter(href, "include_claimed", Bool(includeClaimed));
+            AppendParameter(href, "include_delayed", Bool(includeDelayed));
+            writer.WriteStartObject();
+            writer.WriteString("rel", "next");
+            writer.WriteString("href", href.ToString());
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>DELETE /queues/{q}/messages: <c>ids</c> → 204, or <c>pop</c> → 200 with the popped messages (not both).</summary>
+    public async ValueTask DeleteAsync(ApiContext context)
+    {
+        var ids = context.Query.GetList("ids");
+        var pop = context.Query.GetInt("pop");
+        if (ids is not null && pop is not null)
+        {
+            throw ApiException.BadRequest("pop and id params cannot be present together in the delete request.");
+        }
+
+        if (ids is null && pop is null)
+        {
+            throw ApiException.BadRequest("The request should have either \"ids\" or \"pop\" parameter in the request, to be able to delete.");
+        }
+
+        if (ids is not null)
+        {
+            await _engine.DeleteMessagesAsync(context.Project, context.Queue, ids, context.CancellationToken).ConfigureAwait(false);
+            context.Response.StatusCode = 204;
+            return;
+        }
+
+        var popped = await _engine.PopMessagesAsync(context.Project, context.Queue, pop!.Value, context.CancellationToken).ConfigureAwait(false);
+        using var writer = JsonResponse.Start(context.Response);
+        writer.WriteStartObject();
+        writer.WriteStartArray("messages");
+        foreach (var message in popped)
+        {
+            MessageJson.WritePopped(writer, message);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>GET /queues/{q}/messages/{id}: 200 with the message, 404 when it does not exist.</summary>
+    public async ValueTask GetOneAsync(ApiContext context)
+    {
+        var message = await _engine.GetMessageAsync(context.Project, context.Queue, context.ResourceId, context.CancellationToken).ConfigureAwait(false);
+        using var writer = JsonResponse.Start(context.Response);
+        MessageJson.Write(writer, context, message, message.ClaimId);
+    }
+
+    /// <summary>DELETE /queues/{q}/messages/{id}[?claim_id=]: 204; 403 claimed without claim id, 400 wrong claim id.</summary>
+    public async ValueTask DeleteOneAsync(ApiContext context)
+    {
+        await _engine.DeleteMessageAsync(context.Project, context.Queue, context.ResourceId, context.Query.Get("claim_id"), context.CancellationToken).ConfigureAwait(false);
+        context.Response.StatusCode = 204;
+    }
+
+    private async ValueTask GetByIdsAsync(ApiContext context, List<string> ids)
+    {
+        var messages = await _engine.GetMessagesAsync(context.Project, context.Queue, ids, context.CancellationToken).ConfigureAwait(false);
+        if (messages.Count == 0)
+        {
+            throw new ApiException(
+                404,
+                ErrorTitles.NotFound,
+                $"No messages with IDs: {string.Join(',', ids)} found in the queue {context.Queue} for project {context.Project}.");
+        }
+
+        using var writer = JsonResponse.Start(context.Response);
+        writer.WriteStartObject();
+        MessageJson.WriteArray(writer, context, messages);
+        writer.WriteEndObject();
+    }
+
+    private static List<NewMessage> ParseMessages(ReadOnlyMemory<byte> body, bool withDelay)
+    {
+        var reader = RequestBody.Reader(body);
+        RequestBody.ReadStart(ref reader, JsonTokenType.StartObject);
+        List<NewMessage>? messages = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMessages = reader.ValueTextEquals("messages"u8);
+            RequestBody.ReadValue(ref reader);
+            if (!isMessages)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw RequestBody.DocumentTypeNotSupported();
+            }
+
+            messages = [];
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                messages.Add(ParseMessage(ref reader, body, withDelay));
+            }
+        }
+
+        return messages ?? throw ApiException.BadRequest("No messages were found in the request body.");
+    }
+
+    private static NewMessage ParseMessage(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, bool withDelay)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw RequestBody.DocumentTypeNotSupported();
+        }
+
+        ReadOnlyMemory<byte>? messageBody = null;
+        int? ttl = null;
+        int? delay = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("body"u8))
+            {
+                RequestBody.ReadValue(ref reader);
+                messageBody = RequestBody.RawValue(ref reader, body);
+            }
+            else if (reader.ValueTextEquals("ttl"u8))
+            {
+                RequestBody.ReadValue(ref reader);
+                ttl = RequestBody.Int(ref reader, "ttl");
+            }
+            else if (withDelay && reader.ValueTextEquals("delay"u8))
+            {
+                RequestBody.ReadValue(ref reader);
+                delay = RequestBody.Int(ref reader, "delay");
+            }
+            else
+            {
+                RequestBody.ReadValue(ref reader);
+                reader.Skip();
+            }
+        }
+
+        if (messageBody is null)
+        {
+            throw ApiException.BadBody("Missing \"body\" field.");
+        }
+
+        return new NewMessage(messageBody.Value, ttl, delay);
+    }
+
+    private static void AppendParameter(StringBuilder href, string name, string? value)
+    {
+        if (value is not null)
+        {
+            href.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+    }
+
+    private static string? Bool(bool? value) => value is null ? null : value.Value ? "true" : "false";
+}

@@ -1,0 +1,161 @@
+namespace Marconi.Http.Api.Routing;
+
+/// <summary>The API versions served.</summary>
+internal enum ApiVersion
+{
+    /// <summary>Not versioned: only <c>GET /</c>.</summary>
+    None,
+
+    /// <summary>Zaqar v1.1.</summary>
+    V1_1,
+
+    /// <summary>Zaqar v2.</summary>
+    V2,
+}
+
+/// <summary>The resources the API serves.</summary>
+internal enum RouteKind
+{
+    Versions,
+    Home,
+    Ping,
+    Health,
+    Queues,
+    Queue,
+    QueueStats,
+    QueuePurge,
+    Messages,
+    Message,
+    Claims,
+    Claim,
+}
+
+/// <summary>A matched route: the resource, the version and the path parameters.</summary>
+internal readonly record struct RouteMatch(RouteKind Kind, ApiVersion Version, string? Queue, string? ResourceId, string[] AllowedMethods);
+
+/// <summary>The static route table: templates per version, matched segment by segment (no reflection, no regex).</summary>
+internal static class RouteTable
+{
+    private static readonly Route[] Routes =
+    [
+        new(RouteKind.Home, "", Both, ["GET"]),
+        new(RouteKind.Ping, "ping", Both, ["GET", "HEAD"]),
+        new(RouteKind.Health, "health", Both, ["GET"]),
+        new(RouteKind.Queues, "queues", Both, ["GET"]),
+        new(RouteKind.Queue, "queues/{queue}", V2Only, ["GET", "PUT", "PATCH", "DELETE"]),
+        new(RouteKind.Queue, "queues/{queue}", V11Only, ["GET", "PUT", "DELETE"]),
+        new(RouteKind.QueueStats, "queues/{queue}/stats", Both, ["GET"]),
+        new(RouteKind.QueuePurge, "queues/{queue}/purge", V2Only, ["POST"]),
+        new(RouteKind.Messages, "queues/{queue}/messages", Both, ["GET", "POST", "DELETE"]),
+        new(RouteKind.Message, "queues/{queue}/messages/{id}", Both, ["GET", "DELETE"]),
+        new(RouteKind.Claims, "queues/{queue}/claims", Both, ["POST"]),
+        new(RouteKind.Claim, "queues/{queue}/claims/{id}", Both, ["GET", "PATCH", "DELETE"]),
+    ];
+
+    private const int V2Only = 1;
+    private const int V11Only = 2;
+    private const int Both = V2Only | V11Only;
+
+    /// <summary>The path prefix of a version (<c>/v2</c>, <c>/v1.1</c>).</summary>
+    public static string Prefix(ApiVersion version) => version == ApiVersion.V1_1 ? "/v1.1" : "/v2";
+
+    /// <summary>Finds the route of a path; false when no resource lives there (404).</summary>
+    public static bool TryMatch(string path, out RouteMatch match)
+    {
+        match = default;
+        if (path is "/" or "")
+        {
+            match = new RouteMatch(RouteKind.Versions, ApiVersion.None, null, null, ["GET"]);
+            return true;
+        }
+
+        var segments = path.Split('/');
+        var count = segments.Length;
+        if (count > 2 && segments[count - 1].Length == 0)
+        {
+            count--; // one trailing slash is allowed
+        }
+
+        if (segments[0].Length != 0 || count < 2)
+        {
+            return false;
+        }
+
+        var version = segments[1] switch
+        {
+            "v2" => ApiVersion.V2,
+            "v1.1" => ApiVersion.V1_1,
+            _ => ApiVersion.None,
+        };
+        if (version == ApiVersion.None)
+        {
+            return false;
+        }
+
+        var rest = new ArraySegment<string>(segments, 2, count - 2);
+        var flag = version == ApiVersion.V2 ? V2Only : V11Only;
+        foreach (var route in Routes)
+        {
+            if ((route.Versions & flag) != 0 && route.TryMatch(rest, out var queue, out var id))
+            {
+                match = new RouteMatch(route.Kind, version, queue, id, route.Methods);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Route
+    {
+        private readonly string[] _segments;
+
+        public Route(RouteKind kind, string template, int versions, string[] methods)
+        {
+            Kind = kind;
+            Versions = versions;
+            Methods = methods;
+            _segments = template.Length == 0 ? [] : template.Split('/');
+        }
+
+        public RouteKind Kind { get; }
+
+        public int Versions { get; }
+
+        public string[] Methods { get; }
+
+        public bool TryMatch(ArraySegment<string> path, out string? queue, out string? id)
+        {
+            queue = null;
+            id = null;
+            if (path.Count != _segments.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < _segments.Length; i++)
+            {
+                var template = _segments[i];
+                var segment = path[i];
+                switch (template)
+                {
+                    case "{queue}":
+                        queue = segment;
+                        break;
+                    case "{id}":
+                        id = segment;
+                        break;
+                    default:
+                        if (!string.Equals(template, segment, StringComparison.Ordinal))
+                        {
+                            return false;
+                        }
+
+                        break;
+                }
+            }
+
+            return true;
+        }
+    }
+}

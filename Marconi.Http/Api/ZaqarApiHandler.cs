@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Marconi.Core;
+using Marconi.Core.Errors;
+using Marconi.Core.Validation;
+using Marconi.Http.Api.Routing;
+using Marconi.Http.Hosting;
+
+namespace Marconi.Http.Api;
+
+/// <summary>
+/// Serves the OpenStack Zaqar v2 and v1.1 queue API from a <see cref="QueueEngine"/>: routes a request, runs Zaqar's
+/// header checks (Accept, Client-ID, X-Project-ID), calls the engine and answers JSON in Zaqar's shapes. Errors are
+/// answered as <c>{"title", "description"}</c> with Zaqar's statuses; the handler never throws for bad input.
+/// </summary>
+public sealed class ZaqarApiHandler : IHttpHandler
+{
+    private readonly QueueEngine _engine;
+    private readonly QueuesEndpoint _queues;
+    private readonly MessagesEndpoint _messages;
+    private readonly ClaimsEndpoint _claims;
+    private readonly SystemEndpoint _system;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="engine">The engine to serve.</param>
+    /// <param name="options">API limits; null takes the engine's.</param>
+    public ZaqarApiHandler(QueueEngine engine, ZaqarApiOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        options ??= new ZaqarApiOptions();
+        _engine = engine;
+        _queues = new QueuesEndpoint(engine, options.MaxQueueMetadataSize ?? engine.Limits.MaxQueueMetadataSize);
+        _messages = new MessagesEndpoint(engine, options, options.MaxMessagesPostSize ?? engine.Limits.MaxMessagesPostSize);
+        _claims = new ClaimsEndpoint(engine);
+        _system = new SystemEndpoint(engine);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask HandleAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        try
+        {
+            await DispatchAsync(request, response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException error)
+        {
+            ErrorResponses.Write(response, error);
+        }
+        catch (QueueException error)
+        {
+            ErrorResponses.Write(response, ErrorResponses.FromQueueError(error));
+        }
+        catch (JsonException)
+        {
+            ErrorResponses.Write(response, RequestBody.MalformedBody());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The server contract: answer 500 rather than throw for an unexpected failure.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            ErrorResponses.Write(response, 500, ErrorTitles.InternalError, error.Message);
+        }
+    }
+
+    private async ValueTask DispatchAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (!RouteTable.TryMatch(request.Path, out var route))
+        {
+            throw new ApiException(404, ErrorTitles.NotFound, "The requested resource could not be found.");
+        }
+
+        HeaderRules.CheckContent(request);
+        if (route.Kind == RouteKind.Versions)
+        {
+            CheckMethod(request, route);
+            SystemEndpoint.Versions(response);
+            return;
+        }
+
+        var clientId = HeaderRules.ClientId(request);
+        var project = HeaderRules.ProjectId(request, _engine.Limits);
+        CheckMethod(request, route);
+        if (request.Method == "OPTIONS")
+        {
+            response.AddHeader("Allow", AllowHeader(route));
+            return;
+        }
+
+        if (route.Queue is { } queue && !Names.IsValidQueueName(queue, _engine.Limits.MaxQueueNameLength))
+        {
+            throw new ApiException(400, "Invalid queue identification", "The format of the submitted queue name or project id is not valid.");
+        }
+
+        var context = new ApiContext(request, response, route, project, clientId, cancellationToken);
+        switch (route.Kind, request.Method)
+        {
+            case (RouteKind.Home, _):
+                SystemEndpoint.Home(context);
+                break;
+            case (RouteKind.Ping, _):
+                SystemEndpoint.Ping(context);
+                break;
+            case (RouteKind.Health, _):
+                await _system.HealthAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Queues, _):
+                await _queues.ListAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Queue, "GET"):
+                await _queues.GetAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Queue, "PUT"):
+                await _queues.CreateAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Queue, "PATCH"):
+                await _queues.PatchAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Queue, _):
+                await _queues.DeleteAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.QueueStats, _):
+                await _queues.StatsAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.QueuePurge, _):
+                await _queues.PurgeAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Messages, "GET"):
+                await _messages.GetAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Messages, "POST"):
+                await _messages.PostAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Messages, _):
+                await _messages.DeleteAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Message, "GET"):
+                await _messages.GetOneAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Message, _):
+                await _messages.DeleteOneAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Claims, _):
+                await _claims.CreateAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Claim, "GET"):
+                await _claims.GetAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Claim, "PATCH"):
+                await _claims.UpdateAsync(context).ConfigureAwait(false);
+                break;
+            default:
+                await _claims.DeleteAsync(context).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static void CheckMethod(HttpRequest request, RouteMatch route)
+    {
+        if (request.Method == "OPTIONS" || Array.IndexOf(route.AllowedMethods, request.Method) >= 0)
+        {
+            return;
+        }
+
+        throw new ApiException(405, ErrorTitles.MethodNotAllowed, $"The method {request.Method} is not allowed on this resource.")
+        {
+            Header = new("Allow", AllowHeader(route)),
+        };
+    }
+
+    private static string AllowHeader(RouteMatch route) => string.Join(", ", route.AllowedMethods) + ", OPTIONS";
+}

@@ -1,0 +1,398 @@
+using System.Buffers;
+using System.Text;
+
+namespace Marconi.Http.Server;
+
+/// <summary>
+/// Parses a request line and header block line by line, keeping its place between reads so a head that arrives
+/// a byte at a time costs no more than one that arrives whole. Reuse it through <see cref="Reset"/>.
+/// </summary>
+internal sealed class HttpHeadParser
+{
+    private readonly HttpServerOptions _options;
+    private readonly List<KeyValuePair<string, string>> _headers = [];
+    private string? _method;
+    private string? _path;
+    private string? _query;
+    private bool _isHttp11;
+    private int _headerBytes;
+
+    public HttpHeadParser(HttpServerOptions options) => _options = options;
+
+    /// <summary>Forgets the previous request so the next one can be parsed.</summary>
+    public void Reset()
+    {
+        _method = null;
+        _path = null;
+        _query = null;
+        _headers.Clear();
+        _headerBytes = 0;
+    }
+
+    /// <summary>
+    /// Consumes every complete line in <paramref name="reader"/>; returns the head once its empty line has arrived.
+    /// Throws <see cref="BadHttpRequestException"/> (400 or 431) for a malformed or oversize head.
+    /// </summary>
+    public RequestHead? Parse(ref SequenceReader<byte> reader)
+    {
+        while (true)
+        {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            {
+                CheckIncompleteSize(reader.Remaining);
+                return null;
+            }
+
+            // Lines are at most MaxRequestLineSize/MaxRequestHeadersTotalSize long, so copying one is cheap and bounded.
+            var size = checked((int)line.Length + 1);
+            var span = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+            if (span.IsEmpty || span[^1] != (byte)'\r')
+            {
+                BadHttpRequestException.BadRequest("A line ends with a bare LF; HTTP requires CRLF.");
+            }
+
+            span = span[..^1];
+            if (span.IndexOf((byte)'\r') >= 0)
+            {
+                BadHttpRequestException.BadRequest("A line contains a bare CR.");
+            }
+
+            if (_method is null)
+            {
+                if (size > _options.MaxRequestLineSize)
+                {
+                    BadHttpRequestException.HeadersTooLarge("The request line is too long.");
+                }
+
+                ParseRequestLine(span);
+                continue;
+            }
+
+            _headerBytes += size;
+            if (_headerBytes > _options.MaxRequestHeadersTotalSize)
+            {
+                BadHttpRequestException.HeadersTooLarge("The request headers are too large.");
+            }
+
+            if (span.IsEmpty)
+            {
+                return BuildHead();
+            }
+
+            if (_headers.Count >= _options.MaxRequestHeaderCount)
+            {
+                BadHttpRequestException.HeadersTooLarge("The request has too many header fields.");
+            }
+
+            _headers.Add(ParseHeaderLine(span));
+        }
+    }
+
+    private void CheckIncompleteSize(long pending)
+    {
+        if (_method is null)
+        {
+            if (pending >= _options.MaxRequestLineSize)
+            {
+                BadHttpRequestException.HeadersTooLarge("The request line is too long.");
+            }
+        }
+        else if (_headerBytes + pending >= _options.MaxRequestHeadersTotalSize)
+        {
+            BadHttpRequestException.HeadersTooLarge("The request headers are too large.");
+        }
+    }
+
+    private void ParseRequestLine(ReadOnlySpan<byte> line)
+    {
+        var firstSpace = line.IndexOf((byte)' ');
+        if (firstSpace <= 0)
+        {
+            BadHttpRequestException.BadRequest("The request line is malformed.");
+        }
+
+        var method = line[..firstSpace];
+        if (!HttpSyntax.IsToken(method))
+        {
+            BadHttpRequestException.BadRequest("The request method is not a token.");
+        }
+
+        var rest = line[(firstSpace + 1)..];
+        var secondSpace = rest.IndexOf((byte)' ');
+        if (secondSpace <= 0)
+        {
+            BadHttpRequestException.BadRequest("The request line is malformed.");
+        }
+
+        var target = rest[..secondSpace];
+        var version = rest[(secondSpace + 1)..];
+        if (version.SequenceEqual("HTTP/1.1"u8))
+        {
+            _isHttp11 = true;
+        }
+        else if (version.SequenceEqual("HTTP/1.0"u8))
+        {
+            _isHttp11 = false;
+        }
+        else if (version.StartsWith("HTTP/"u8) && version.IndexOf((byte)' ') < 0)
+        {
+            BadHttpRequestException.Throw(505, "Only HTTP/1.1 and HTTP/1.0 are supported.");
+        }
+        else
+        {
+            BadHttpRequestException.BadRequest("The request line is malformed.");
+        }
+
+        // Only origin-form ("/path?query") is meaningful to an origin server that is not a proxy.
+        if (target[0] != (byte)'/')
+        {
+            BadHttpRequestException.BadRequest("The request target must be a path (origin-form).");
+        }
+
+        foreach (var b in target)
+        {
+            if (b <= 0x20 || b >= 0x7F)
+            {
+                BadHttpRequestException.BadRequest("The request target contains an invalid character.");
+            }
+        }
+
+        var question = target.IndexOf((byte)'?');
+        var rawPath = question < 0 ? target : target[..question];
+        _path = PathDecoder.Decode(rawPath);
+        _query = question < 0 ? string.Empty : Encoding.ASCII.GetString(target[(question + 1)..]);
+        _method = Encoding.ASCII.GetString(method);
+    }
+
+    private static KeyValuePair<string, string> ParseHeaderLine(ReadOnlySpan<byte> line)
+    {
+        // obs-fold continued a value on the next line; RFC 9112 lets a server reject it, and accepting it invites smuggling.
+        if (HttpSyntax.IsWhitespace(line[0]))
+        {
+            BadHttpRequestException.BadRequest("Header line folding (obs-fold) is not allowed.");
+        }
+
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            BadHttpRequestException.BadRequest("A header line has no name or no colon.");
+        }
+
+        var name = line[..colon];
+        if (HttpSyntax.IsWhitespace(name[^1]))
+        {
+            BadHttpRequestException.BadRequest("Whitespace between a header name and its colon is not allowed.");
+        }
+
+        if (!HttpSyntax.IsToken(name))
+        {
+            BadHttpRequestException.BadRequest("A header name contains an invalid character.");
+        }
+
+        var value = line[(colon + 1)..];
+        var start = 0;
+        var end = value.Length;
+        while (start < end && HttpSyntax.IsWhitespace(value[start]))
+        {
+            start++;
+        }
+
+        while (end > start && HttpSyntax.IsWhitespace(value[end - 1]))
+        {
+            end--;
+        }
+
+        value = value[start..end];
+        foreach (var b in value)
+        {
+            if ((b < 0x20 && b != (byte)'\t') || b == 0x7F)
+            {
+                BadHttpRequestException.BadRequest("A header value contains a control character.");
+            }
+        }
+
+        return new(Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
+    }
+
+    private RequestHead BuildHead()
+    {
+        string? host = null;
+        var hostCount = 0;
+        long? contentLength = null;
+        string? transferEncoding = null;
+        var connectionClose = false;
+        var connectionKeepAlive = false;
+        var expectContinue = false;
+        var gzipBody = false;
+        var acceptsGzip = false;
+
+        foreach (var (name, value) in _headers)
+        {
+            if (Is(name, "Host"))
+            {
+                host = value;
+                hostCount++;
+            }
+            else if (Is(name, "Content-Length"))
+            {
+                var length = ParseContentLength(value);
+                if (contentLength is not null && contentLength != length)
+                {
+                    BadHttpRequestException.BadRequest("The request has conflicting Content-Length headers.");
+                }
+
+                contentLength = length;
+            }
+            else if (Is(name, "Transfer-Encoding"))
+            {
+                transferEncoding = transferEncoding is null ? value : transferEncoding + "," + value;
+            }
+            else if (Is(name, "Connection"))
+            {
+                foreach (var option in HttpSyntax.ListElements(value))
+                {
+                    connectionClose |= Is(option, "close");
+                    connectionKeepAlive |= Is(option, "keep-alive");
+                }
+            }
+            else if (Is(name, "Expect"))
+            {
+                if (!Is(value, "100-continue"))
+                {
+                    BadHttpRequestException.Throw(417, "Only the 100-continue expectation is supported.");
+                }
+
+                expectContinue = true;
+            }
+            else if (Is(name, "Content-Encoding"))
+            {
+                gzipBody |= ParseContentEncoding(value);
+            }
+            else if (Is(name, "Accept-Encoding"))
+            {
+                acceptsGzip |= AcceptsGzip(value);
+            }
+        }
+
+        if (_isHttp11 && hostCount == 0)
+        {
+            BadHttpRequestException.BadRequest("HTTP/1.1 requests must carry a Host header.");
+        }
+
+        if (hostCount > 1 || (host is not null && host.AsSpan().IndexOfAny(" /?#@") >= 0))
+        {
+            BadHttpRequestException.BadRequest("The Host header is invalid.");
+        }
+
+        var chunked = false;
+        if (transferEncoding is not null)
+        {
+            // Both framings at once is the classic request-smuggling vector (RFC 9112 §6.1): refuse it outright.
+            if (contentLength is not null)
+            {
+                BadHttpRequestException.BadRequest("Content-Length and Transfer-Encoding cannot both be sent.");
+            }
+
+            chunked = ParseTransferEncoding(transferEncoding);
+        }
+
+        return new RequestHead
+        {
+            Method = _method!,
+            Path = _path!,
+            Query = _query!,
+            IsHttp11 = _isHttp11,
+            Headers = [.. _headers],
+            ContentLength = contentLength,
+            IsChunked = chunked,
+            KeepAlive = _isHttp11 ? !connectionClose : connectionKeepAlive && !connectionClose,
+            ExpectContinue = expectContinue && _isHttp11,
+            GzipBody = gzipBody,
+            AcceptsGzip = acceptsGzip,
+        };
+    }
+
+    private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static long ParseContentLength(string value)
+    {
+        // Digits only: no sign, no list, no whitespace inside; 18 digits keep the value inside a long.
+        if (value.Length is 0 or > 18)
+        {
+            BadHttpRequestException.BadRequest("The Content-Length header is invalid.");
+        }
+
+        long length = 0;
+        foreach (var c in value)
+        {
+            if (c is < '0' or > '9')
+            {
+                BadHttpRequestException.BadRequest("The Content-Length header is invalid.");
+            }
+
+            length = (length * 10) + (c - '0');
+        }
+
+        return length;
+    }
+
+    /// <summary>Returns true (chunked); 400 when chunked is not the final coding, 501 for any other coding before it.</summary>
+    private static bool ParseTransferEncoding(string value)
+    {
+        var codings = HttpSyntax.ListElements(value).ToList();
+        if (codings.Count == 0 || !Is(codings[^1], "chunked"))
+        {
+            BadHttpRequestException.BadRequest("The final transfer coding must be chunked.");
+        }
+
+        if (codings.Count > 1)
+        {
+            BadHttpRequestException.Throw(501, "Transfer codings other than chunked are not supported.");
+        }
+
+        return true;
+    }
+
+    private static bool ParseContentEncoding(string value)
+    {
+        var gzip = false;
+        foreach (var coding in HttpSyntax.ListElements(value))
+        {
+            if (Is(coding, "gzip") || Is(coding, "x-gzip"))
+            {
+                if (gzip)
+                {
+                    BadHttpRequestException.Throw(415, "Only one gzip content coding is supported.");
+                }
+
+                gzip = true;
+            }
+            else if (!Is(coding, "identity"))
+            {
+                BadHttpRequestException.Throw(415, "Only gzip request bodies are supported.");
+            }
+        }
+
+        return gzip;
+    }
+
+    private static bool AcceptsGzip(string value)
+    {
+        foreach (var element in HttpSyntax.ListElements(value))
+        {
+            var parts = element.Split(';', StringSplitOptions.TrimEntries);
+            if (!Is(parts[0], "gzip") && parts[0] != "*")
+            {
+                continue;
+            }
+
+            var refused = parts.Skip(1).Any(p => p.Replace(" ", string.Empty, StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000");
+            if (!refused)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,20 @@
+using Marconi.Server;
+
+ServerSettings settings;
+try
+{
+    settings = SettingsLoader.Load(args, Environment.GetEnvironmentVariable);
+}
+catch (SettingsException ex)
+{
+    await Console.Error.WriteLineAsync($"marconi-server: {ex.Message}");
+    return 2;
+}
+
+if (settings.ShowHelp)
+{
+    Console.WriteLine(Usage.Text());
+    return 0;
+}
+
+return await ServerHost.RunAsync(settings);

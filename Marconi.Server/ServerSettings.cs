@@ -1,0 +1,23 @@
+using System.Net;
+
+namespace Marconi.Server;
+
+/// <summary>What the server runs with, after command line, environment and config file are merged.</summary>
+internal sealed record ServerSettings
+{
+    public const string DefaultListen = "127.0.0.1:8888";
+    public const string DefaultDataDir = "./marconi-data";
+
+    public required IReadOnlyList<IPEndPoint> Listen { get; init; }
+
+    public required string DataDir { get; init; }
+
+    /// <summary>PEM certificate file, or null for plain HTTP.</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>PEM private key file (required with <see cref="TlsCert"/>).</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>True when --help was asked for: print usage and exit.</summary>
+    public bool ShowHelp { get; init; }
+}

@@ -1,0 +1,198 @@
+using System.Text.Json;
+
+namespace Marconi.Server;
+
+/// <summary>
+/// Merges settings from the command line, the environment and a JSON config file, in that order of precedence, over the
+/// defaults. Each setting comes whole from the highest source that has it (a --listen replaces every configured address).
+/// </summary>
+internal static class SettingsLoader
+{
+    public const string ListenVariable = "MARCONI_LISTEN";
+    public const string DataDirVariable = "MARCONI_DATA_DIR";
+    public const string ConfigVariable = "MARCONI_CONFIG";
+
+    public static ServerSettings Load(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var line = ParseCommandLine(args);
+        if (line.Help)
+        {
+            return new ServerSettings { Listen = [], DataDir = ServerSettings.DefaultDataDir, ShowHelp = true };
+        }
+
+        var configPath = line.Config ?? NonEmpty(environment(ConfigVariable));
+        var file = configPath is null ? new FileValues() : LoadConfigFile(configPath);
+
+        var envListen = NonEmpty(environment(ListenVariable))?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        IReadOnlyList<string> listen = line.Listen.Count > 0 ? line.Listen
+            : envListen is { Length: > 0 } ? envListen
+            : file.Listen ?? [ServerSettings.DefaultListen];
+
+        var settings = new ServerSettings
+        {
+            Listen = [.. listen.Select(EndpointParser.Parse)],
+            DataDir = line.DataDir ?? NonEmpty(environment(DataDirVariable)) ?? file.DataDir ?? ServerSettings.DefaultDataDir,
+            TlsCert = line.TlsCert ?? file.TlsCert,
+            TlsKey = line.TlsKey ?? file.TlsKey,
+        };
+
+        if ((settings.TlsCert is null) != (settings.TlsKey is null))
+        {
+            throw new SettingsException("--tls-cert and --tls-key must be given together.");
+        }
+
+        foreach (var path in new[] { settings.TlsCert, settings.TlsKey })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                throw new SettingsException($"TLS file '{path}' does not exist.");
+            }
+        }
+
+        return settings;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static CommandLine ParseCommandLine(IReadOnlyList<string> args)
+    {
+        var line = new CommandLine();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inlineValue = null;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                inlineValue = arg[(equals + 1)..];
+                arg = arg[..equals];
+            }
+
+            switch (arg)
+            {
+                case "--help" or "-h" or "-?":
+                    line.Help = true;
+                    break;
+                case "--listen":
+                    line.Listen.Add(Value());
+                    break;
+                case "--data-dir":
+                    line.DataDir = Value();
+                    break;
+                case "--config":
+                    line.Config = Value();
+                    break;
+                case "--tls-cert":
+                    line.TlsCert = Value();
+                    break;
+                case "--tls-key":
+                    line.TlsKey = Value();
+                    break;
+                default:
+                    throw new SettingsException($"Unknown option '{args[i]}'. Run with --help for the list of options.");
+            }
+
+            string Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue.Length > 0 ? inlineValue : throw new SettingsException($"Option {arg} needs a value.");
+                }
+
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new SettingsException($"Option {arg} needs a value.");
+                }
+
+                return args[++i];
+            }
+        }
+
+        return line;
+    }
+
+    private static FileValues LoadConfigFile(string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new SettingsException($"Cannot read config file '{path}': {ex.Message}", ex);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new SettingsException($"Config file '{path}' must hold a JSON object.");
+            }
+
+            var values = new FileValues();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "listen":
+                        values.Listen = property.Value.ValueKind switch
+                        {
+                            JsonValueKind.String => [property.Value.GetString()!],
+                            JsonValueKind.Array => [.. property.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad(property.Name))],
+                            _ => throw Bad(property.Name),
+                        };
+                        break;
+                    case "dataDir":
+                        values.DataDir = String(property);
+                        break;
+                    case "tlsCert":
+                        values.TlsCert = String(property);
+                        break;
+                    case "tlsKey":
+                        values.TlsKey = String(property);
+                        break;
+                    default:
+                        throw new SettingsException($"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey).");
+                }
+            }
+
+            return values;
+        }
+
+        SettingsException Bad(string name) => new($"Config file '{path}': '{name}' has the wrong type.");
+
+        string? String(JsonProperty property) => property.Value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String => NonEmpty(property.Value.GetString()),
+            _ => throw Bad(property.Name),
+        };
+    }
+
+    private sealed class CommandLine
+    {
+        public List<string> Listen { get; } = [];
+
+        public string? DataDir { get; set; }
+
+        public string? Config { get; set; }
+
+        public string? TlsCert { get; set; }
+
+        public string? TlsKey { get; set; }
+
+        public bool Help { get; set; }
+    }
+
+    private sealed class FileValues
+    {
+        public IReadOnlyList<string>? Listen { get; set; }
+
+        public string? DataDir { get; set; }
+
+        public string? TlsCert { get; set; }
+
+        public string? TlsKey { get; set; }
+    }
+}
