@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Marconi.Tests.Http.Process;
+
+/// <summary>The server binary as operators run it: start-up line, options, SIGTERM, and acknowledged writes surviving SIGKILL.</summary>
+public sealed class ServerProcessTests
+{
+    private const string ClientId = "3381af92-2b9e-11e3-b191-28cfe91478b9";
+
+    [Fact]
+    public async Task Help_documents_the_options_and_a_bad_option_exits_2()
+    {
+        var (helpCode, helpOutput, _) = await RunToEndAsync("--help");
+        Assert.Equal(0, helpCode);
+        foreach (var option in new[] { "--listen", "--data-dir", "--config", "--tls-cert", "--tls-key", "MARCONI_LISTEN", "MARCONI_DATA_DIR", "MARCONI_CONFIG" })
+        {
+            Assert.Contains(option, helpOutput, StringComparison.Ordinal);
+        }
+
+        var (badCode, _, badErrors) = await RunToEndAsync("--no-such-option");
+        Assert.Equal(2, badCode);
+        Assert.Contains("--no-such-option", badErrors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acknowledged_post_survives_sigkill_and_sigterm_exits_0()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("marconi-server-").FullName;
+        try
+        {
+            string id;
+            using (var first = await RunningServer.StartAsync(dataDirectory))
+            {
+                using var post = Request(HttpMethod.Post, first.Url + "/v2/queues/orders/messages", """{"messages":[{"body":{"order":42,"note":"é"},"ttl":600}]}""");
+                using var posted = await first.Http.SendAsync(post);
+                Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+                using var resources = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
+                var href = resources.RootElement.GetProperty("resources")[0].GetString()!;
+                id = href[(href.LastIndexOf('/') + 1)..];
+                first.Process.Kill();
+                await first.Process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+            }
+
+            using var second = await RunningServer.StartAsync(dataDirectory);
+            using var get = Request(HttpMethod.Get, second.Url + "/v2/queues/orders/messages/" + id, null);
+            using var got = await second.Http.SendAsync(get);
+            Assert.Equal(HttpStatusCode.OK, got.StatusCode);
+            using var message = JsonDocument.Parse(await got.Content.ReadAsStringAsync());
+            Assert.Equal(42, message.RootElement.GetProperty("body").GetProperty("order").GetInt32());
+            Assert.Equal("é", message.RootElement.GetProperty("body").GetProperty("note").GetString());
+
+            using var term = System.Diagnostics.Process.Start("kill", ["-TERM", second.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await term.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await second.Process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, second.Process.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string url, string? json)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add("Client-ID", ClientId);
+        request.Headers.Add("X-Project-ID", "process-tests");
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    private static async Task<(int Code, string Output, string Errors)> RunToEndAsync(params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(RunningServer.StartInfo(arguments, Path.GetTempPath()))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>A server process on a free loopback port, stopped (killed) when disposed if still running.</summary>
+    private sealed class RunningServer : IDisposable
+    {
+        private RunningServer(System.Diagnostics.Process process, string url)
+        {
+            Process = process;
+            Url = url;
+        }
+
+        public System.Diagnostics.Process Process { get; }
+
+        public string Url { get; }
+
+        public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+        public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, string workingDirectory)
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+            var root = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.FullName;
+            var server = Path.Combine(root, "Marconi.Server", "bin", configuration, "net10.0", "marconi-server.dll");
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = workingDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.ArgumentList.Add(server);
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return start;
+        }
+
+        public static async Task<RunningServer> StartAsync(string dataDirectory)
+        {
+            var port = FreePort();
+            var process = System.Diagnostics.Process.Start(StartInfo(["--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory], dataDirectory))!;
+            var errors = new StringBuilder();
+            process.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
+            process.BeginErrorReadLine();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                if (line is null)
+                {
+                    lock (errors)
+                    {
+                        throw new InvalidOperationException($"server exited before listening: {errors}");
+                    }
+                }
+
+                if (line == $"Marconi listening on http://127.0.0.1:{port}")
+                {
+                    return new RunningServer(process, $"http://127.0.0.1:{port}");
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            Http.Dispose();
+            if (!Process.HasExited)
+            {
+                Process.Kill();
+                Process.WaitForExit(15_000);
+            }
+
+            Process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
