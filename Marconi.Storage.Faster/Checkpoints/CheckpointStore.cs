@@ -236,6 +236,7 @@ internal sealed partial class CheckpointStore
         }
 
         var messages = reader.ReadCount(EntryBytes);
+        queue.Messages.EnsureCapacity(messages);
         var previous = 0L;
         for (var i = 0; i < messages; i++)
         {

@@ -35,6 +35,15 @@ internal sealed class MessageIndex
         _entries[_tail++] = entry;
     }
 
+    /// <summary>Makes room for <paramref name="count"/> more appends at once (recovery knows the count up front).</summary>
+    public void EnsureCapacity(int count)
+    {
+        if (_tail + count > _entries.Length)
+        {
+            Array.Resize(ref _entries, _tail + count);
+        }
+    }
+
     /// <summary>Position of the entry with this sequence, or -1.</summary>
     public int Find(long sequence)
     {
