@@ -19,6 +19,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly MessagesEndpoint _messages;
     private readonly ClaimsEndpoint _claims;
     private readonly SystemEndpoint _system;
+    private readonly ShareEndpoint _share;
+    private readonly string? _signedUrlSecretKey;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="engine">The engine to serve.</param>
@@ -32,6 +34,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _messages = new MessagesEndpoint(engine, options, options.MaxMessagesPostSize ?? engine.Limits.MaxMessagesPostSize);
         _claims = new ClaimsEndpoint(engine);
         _system = new SystemEndpoint(engine);
+        _signedUrlSecretKey = options.SignedUrlSecretKey;
+        _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
     }
 
     /// <inheritdoc />
@@ -74,6 +78,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
             throw new ApiException(404, ErrorTitles.NotFound, "The requested resource could not be found.");
         }
 
+        // Zaqar's first hook: a request carrying URL-Signature must match it, or it is a 404.
+        SignedUrls.VerifyRequest(request, _signedUrlSecretKey, _engine.TimeProvider);
         HeaderRules.CheckContent(request);
         if (route.Kind == RouteKind.Versions)
         {
@@ -128,6 +134,9 @@ public sealed class ZaqarApiHandler : IHttpHandler
                 break;
             case (RouteKind.QueuePurge, _):
                 await _queues.PurgeAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.QueueShare, _):
+                _share.Share(context);
                 break;
             case (RouteKind.Messages, "GET"):
                 await _messages.GetAsync(context).ConfigureAwait(false);

@@ -13,4 +13,11 @@ public sealed record ZaqarApiOptions
 
     /// <summary>When message posts are acknowledged relative to reaching disk; durable by default.</summary>
     public WriteDurability PostDurability { get; init; } = WriteDurability.Durable;
+
+    /// <summary>
+    /// The secret that signs and verifies pre-signed URLs (Zaqar's <c>[signed_url] secret_key</c>). When null, as in
+    /// Zaqar without a key, <c>POST /v2/queues/{q}/share</c> answers 400 and every request carrying a
+    /// <c>URL-Signature</c> answers 404.
+    /// </summary>
+    public string? SignedUrlSecretKey { get; init; }
 }
