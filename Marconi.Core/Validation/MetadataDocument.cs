@@ -124,6 +124,13 @@ public static class MetadataDocument
 
                     break;
                 case MetadataPatchOp.Remove:
+                    // Reserved keys are always shown with their effective values, so clients that diff what they read
+                    // against what they want remove ones never stored; like Zaqar, that is not a conflict.
+                    if (index < 0 && Array.IndexOf(RenderedReservedKeys, operation.Key) >= 0)
+                    {
+                        break;
+                    }
+
                     if (index < 0)
                     {
                         ThrowHelper.Conflict("path", $"Can't remove '{operation.Key}': the queue's metadata has no such key.");

@@ -86,17 +86,22 @@ internal sealed class QueryString
         }
     }
 
-    /// <summary>A comma-separated list parameter without blank items; null when absent or all blank.</summary>
+    /// <summary>
+    /// A list parameter without blank items, from comma-separated values and from repeated occurrences
+    /// (<c>ids=a,b</c> and <c>ids=a&amp;ids=b</c> mean the same, as in Zaqar); null when absent or all blank.
+    /// </summary>
     public List<string>? GetList(string name)
     {
-        var value = Get(name);
-        if (value is null)
+        List<string>? items = null;
+        foreach (var pair in _pairs)
         {
-            return null;
+            if (string.Equals(pair.Key, name, StringComparison.Ordinal))
+            {
+                (items ??= []).AddRange(pair.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            }
         }
 
-        var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        return items.Count == 0 ? null : items;
+        return items is { Count: > 0 } ? items : null;
     }
 
     private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
