@@ -243,29 +243,17 @@ public sealed partial class FasterQueueStore
     {
         // Bodies are read outside the lock, then written only for entries that are still where they were.
         var bodies = new List<(long Sequence, long Address, int Raw, byte[] Stored)>(items.Count);
-        JournalEntry? record = null;
-        var recordAddress = -1L;
-        try
+        using (var cursor = new RecordCursor(this))
         {
             foreach (var item in items)
             {
                 var entry = item.Entry;
-                if (entry.Address != recordAddress)
+                var record = await cursor.MoveToAsync(entry.Address, cancellationToken).ConfigureAwait(false);
+                if (TryStoredBody(record, entry, out var stored))
                 {
-                    record?.Dispose();
-                    record = await ReadRecordAsync(entry.Address, cancellationToken).ConfigureAwait(false);
-                    recordAddress = entry.Address;
-                }
-
-                if (record is not null && entry.BodyOffset >= 0 && entry.BodyOffset <= record.Payload.Length - entry.StoredLength)
-                {
-                    bodies.Add((entry.Sequence, entry.Address, entry.RawLength, record.Payload.Span.Slice(entry.BodyOffset, entry.StoredLength).ToArray()));
+                    bodies.Add((entry.Sequence, entry.Address, entry.RawLength, stored.ToArray()));
                 }
             }
-        }
-        finally
-        {
-            record?.Dispose();
         }
 
         var start = 0;

@@ -44,36 +44,22 @@ public sealed partial class FasterQueueStore
         var now = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
         var messages = new List<QueuedMessage>(selected.Count);
         List<long>? damaged = null;
-        JournalEntry? record = null;
-        var recordAddress = -1L;
+        var cursor = new RecordCursor(this);
         try
         {
             foreach (var item in selected)
             {
                 var entry = item.Entry;
-                if (entry.Address != recordAddress)
-                {
-                    record?.Dispose();
-                    record = await ReadRecordAsync(entry.Address, cancellationToken).ConfigureAwait(false);
-                    recordAddress = entry.Address;
-                }
-
-                if (record is null)
-                {
-                    (damaged ??= []).Add(entry.Sequence);
-                    continue;
-                }
-
-                var payload = record.Payload.Span;
+                var record = await cursor.MoveToAsync(entry.Address, cancellationToken).ConfigureAwait(false);
                 byte[] body;
                 try
                 {
-                    if (entry.BodyOffset < 0 || entry.StoredLength < 0 || entry.BodyOffset > payload.Length - entry.StoredLength)
+                    if (!TryStoredBody(record, entry, out var stored))
                     {
-                        throw new CorruptRecordException($"The body of message {entry.Sequence} lies outside its record.");
+                        throw new CorruptRecordException($"The body of message {entry.Sequence} is unreadable or lies outside its record.");
                     }
 
-                    body = BodyCodec.Read(payload.Slice(entry.BodyOffset, entry.StoredLength), entry.RawLength);
+                    body = BodyCodec.Read(stored.Span, entry.RawLength);
                 }
                 catch (CorruptRecordException exception)
                 {
@@ -95,7 +81,7 @@ public sealed partial class FasterQueueStore
         }
         finally
         {
-            record?.Dispose();
+            cursor.Dispose();
             _pins.Release(pin);
         }
 
@@ -126,6 +112,42 @@ public sealed partial class FasterQueueStore
         }
 
         LogQuarantined(_logger, sequences.Count, state.Name);
+    }
+
+    /// <summary>The stored (possibly compressed) body bytes of <paramref name="entry"/> in its record; false when unreadable.</summary>
+    private static bool TryStoredBody(JournalEntry? record, in MessageEntry entry, out ReadOnlyMemory<byte> stored)
+    {
+        stored = default;
+        if (record is null || entry.BodyOffset < 0 || entry.StoredLength < 0 || entry.BodyOffset > record.Payload.Length - entry.StoredLength)
+        {
+            return false;
+        }
+
+        stored = record.Payload.Slice(entry.BodyOffset, entry.StoredLength);
+        return true;
+    }
+
+    /// <summary>Reads records in order, reading each address once: consecutive messages of one batch share a record.</summary>
+    private sealed class RecordCursor(FasterQueueStore store) : IDisposable
+    {
+        private JournalEntry? _record;
+        private long _address = -1;
+
+        /// <summary>The record at <paramref name="address"/>, or null when it is damaged.</summary>
+        public async ValueTask<JournalEntry?> MoveToAsync(long address, CancellationToken cancellationToken)
+        {
+            if (address != _address)
+            {
+                _record?.Dispose();
+                _record = null;
+                _record = await store.ReadRecordAsync(address, cancellationToken).ConfigureAwait(false);
+                _address = address;
+            }
+
+            return _record;
+        }
+
+        public void Dispose() => _record?.Dispose();
     }
 
     private async ValueTask<JournalEntry?> ReadRecordAsync(long address, CancellationToken cancellationToken)
