@@ -64,4 +64,19 @@ public sealed record QueueLimits
 
     /// <summary>Claim grace when the caller names none, in seconds.</summary>
     public int DefaultClaimGrace { get; init; } = 60;
+
+    /// <summary>Shortest subscription ttl, in seconds.</summary>
+    public int MinSubscriptionTtl { get; init; } = 60;
+
+    /// <summary>Subscription ttl when the caller names none, in seconds.</summary>
+    public int DefaultSubscriptionTtl { get; init; } = 3600;
+
+    /// <summary>Most subscriptions on one page of a listing.</summary>
+    public int MaxSubscriptionsPerPage { get; init; } = 20;
+
+    /// <summary>Subscription page size when the caller names none.</summary>
+    public int DefaultSubscriptionPageSize { get; init; } = 10;
+
+    /// <summary>URI schemes a subscriber may use (Zaqar's <c>subscriber_types</c>), lowercase.</summary>
+    public IReadOnlyList<string> SubscriberTypes { get; init; } = ["http", "https", "mailto", "trust+http", "trust+https"];
 }

@@ -85,7 +85,7 @@ public sealed partial class FasterQueueStore
         }
     }
 
-    /// <summary>Drops expired messages and expired claims from memory. Expiry needs no log record: it follows from the times.</summary>
+    /// <summary>Drops expired messages, claims and subscriptions from memory. Expiry needs no log record: it follows from the times.</summary>
     private void SweepAll()
     {
         var nowMs = NowMs;
@@ -118,6 +118,8 @@ public sealed partial class FasterQueueStore
                         queue.Claims.Remove(sequence);
                     }
                 }
+
+                queue.Subscriptions.Sweep(nowMs);
             }
         }
     }

@@ -34,6 +34,11 @@ public static class ThrowHelper
     public static void Conflict(string field, string message) =>
         throw new QueueException(QueueErrorKind.Conflict, message, field);
 
+    /// <summary>Throws the <see cref="QueueErrorKind.Conflict"/> of a subscriber that already has a subscription on the queue.</summary>
+    [DoesNotReturn]
+    public static void SubscriberExists() =>
+        Conflict("subscriber", "Such subscription already exists. Subscriptions are unique by project + queue + subscriber URI.");
+
     /// <summary>Throws <see cref="QueueErrorKind.ClaimRequired"/>.</summary>
     [DoesNotReturn]
     public static void ClaimRequired() =>

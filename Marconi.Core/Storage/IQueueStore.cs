@@ -30,7 +30,7 @@ public interface IQueueStore : IAsyncDisposable
     /// </summary>
     ValueTask<QueueMetadata> UpdateQueueMetadataAsync(string project, string queue, Func<QueueMetadata, QueueMetadata> update, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a queue with its messages and claims; false when it did not exist.</summary>
+    /// <summary>Deletes a queue with its messages, claims and subscriptions; false when it did not exist.</summary>
     ValueTask<bool> DeleteQueueAsync(string project, string queue, CancellationToken cancellationToken);
 
     /// <summary>Lists queues by name.</summary>
@@ -80,4 +80,32 @@ public interface IQueueStore : IAsyncDisposable
 
     /// <summary>Releases a claim: its messages become free again, in their order. False when it did not exist.</summary>
     ValueTask<bool> ReleaseClaimAsync(string project, string queue, string claimId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds a subscription to a queue, creating the queue when missing. Subscribers are unique per queue: when one with
+    /// the same subscriber URI is live, nothing is written and that one is returned with
+    /// <see cref="SubscriptionCreation.Created"/> false.
+    /// </summary>
+    ValueTask<SubscriptionCreation> CreateSubscriptionAsync(string project, string queue, SubscriptionDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>A live subscription, or null when it does not exist or has expired.</summary>
+    ValueTask<Subscription?> GetSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists a queue's live subscriptions oldest first, after <paramref name="marker"/> (a subscription id; one that no
+    /// longer exists still pages from its position; a malformed one is an invalid argument).
+    /// </summary>
+    ValueTask<SubscriptionPage> ListSubscriptionsAsync(string project, string queue, string? marker, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> to a live subscription atomically. False when it does not exist or has
+    /// expired; conflict when the new subscriber URI is another live subscription's.
+    /// </summary>
+    ValueTask<bool> UpdateSubscriptionAsync(string project, string queue, string subscriptionId, SubscriptionChanges changes, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a subscription; false when it did not exist.</summary>
+    ValueTask<bool> DeleteSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every subscription of a queue, keeping the queue and its messages.</summary>
+    ValueTask PurgeSubscriptionsAsync(string project, string queue, CancellationToken cancellationToken);
 }

@@ -175,27 +175,32 @@ internal sealed class QueuesEndpoint
         writer.WriteEndObject();
     }
 
-    /// <summary>POST /queues/{q}/purge (v2): removes messages (and subscriptions, which this server has none of); 204.</summary>
+    /// <summary>POST /queues/{q}/purge (v2): removes the messages, the subscriptions or both (no body: both); 204.</summary>
     public async ValueTask PurgeAsync(ApiContext context)
     {
         var body = context.Request.Body;
-        var purgeMessages = true;
+        var (messages, subscriptions) = (true, true);
         if (!body.IsEmpty)
         {
             RequestBody.EnsureWellFormed(body);
-            purgeMessages = RequestBody.Parse(body, ParsePurge);
+            (messages, subscriptions) = RequestBody.Parse(body, ParsePurge);
         }
 
-        if (purgeMessages)
+        try
         {
-            try
+            if (messages)
             {
                 await _engine.PurgeQueueAsync(context.Project, context.Queue, context.CancellationToken).ConfigureAwait(false);
             }
-            catch (QueueException error) when (error.Kind == QueueErrorKind.NotFound)
+
+            if (subscriptions)
             {
-                // Purging a queue that does not exist leaves nothing to do.
+                await _engine.PurgeSubscriptionsAsync(context.Project, context.Queue, context.CancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (QueueException error) when (error.Kind == QueueErrorKind.NotFound)
+        {
+            // Purging a queue that does not exist leaves nothing to do.
         }
 
         context.Response.StatusCode = 204;
@@ -323,7 +328,7 @@ internal sealed class QueuesEndpoint
         return new MetadataPatchOperation(kind, key, value ?? ReadOnlyMemory<byte>.Empty);
     }
 
-    private static bool ParsePurge(ReadOnlyMemory<byte> body)
+    private static (bool Messages, bool Subscriptions) ParsePurge(ReadOnlyMemory<byte> body)
     {
         var reader = RequestBody.Reader(body);
         RequestBody.ReadStart(ref reader, JsonTokenType.StartObject);
@@ -357,7 +362,7 @@ internal sealed class QueuesEndpoint
             throw ApiException.BadRequest("Resource types must be a sub set of {'messages', 'subscriptions'}.");
         }
 
-        return types.Contains("messages");
+        return (types.Contains("messages"), types.Contains("subscriptions"));
     }
 
     private static void AppendParameter(StringBuilder href, string name, string? value)

@@ -18,6 +18,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly QueuesEndpoint _queues;
     private readonly MessagesEndpoint _messages;
     private readonly ClaimsEndpoint _claims;
+    private readonly SubscriptionsEndpoint _subscriptions;
     private readonly SystemEndpoint _system;
     private readonly ShareEndpoint _share;
     private readonly string? _signedUrlSecretKey;
@@ -33,6 +34,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _queues = new QueuesEndpoint(engine, options.MaxQueueMetadataSize ?? engine.Limits.MaxQueueMetadataSize);
         _messages = new MessagesEndpoint(engine, options, options.MaxMessagesPostSize ?? engine.Limits.MaxMessagesPostSize);
         _claims = new ClaimsEndpoint(engine);
+        _subscriptions = new SubscriptionsEndpoint(engine, options.MaxQueueMetadataSize ?? engine.Limits.MaxQueueMetadataSize);
         _system = new SystemEndpoint(engine);
         _signedUrlSecretKey = options.SignedUrlSecretKey;
         _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
@@ -162,8 +164,26 @@ public sealed class ZaqarApiHandler : IHttpHandler
             case (RouteKind.Claim, "PATCH"):
                 await _claims.UpdateAsync(context).ConfigureAwait(false);
                 break;
-            default:
+            case (RouteKind.Claim, _):
                 await _claims.DeleteAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Subscriptions, "GET"):
+                await _subscriptions.ListAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Subscriptions, _):
+                await _subscriptions.CreateAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Subscription, "GET"):
+                await _subscriptions.GetAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Subscription, "PATCH"):
+                await _subscriptions.UpdateAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Subscription, _):
+                await _subscriptions.DeleteAsync(context).ConfigureAwait(false);
+                break;
+            default:
+                await _subscriptions.ConfirmAsync(context).ConfigureAwait(false);
                 break;
         }
     }

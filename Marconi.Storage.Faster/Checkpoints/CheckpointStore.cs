@@ -13,12 +13,14 @@ namespace Marconi.Storage.Faster.Checkpoints;
 /// Two generations are kept (<c>index.ckpt</c> and <c>index.ckpt.prev</c>); a new one is written to a temporary file,
 /// synced, and renamed into place. If the newest is unreadable, recovery falls back to the previous one, so the log is
 /// never truncated past what the older of the two needs (<see cref="SafeTruncationAddress"/>).
-/// A file is: magic, version, store tag, last sequence, last queue id, replay-from address, queues, CRC-32C.
+/// A file is: magic, version, store tag, last sequence, last queue id, replay-from address, queues, CRC-32C. A queue
+/// is its id, covered address, identity, metadata, clients, claims, messages and subscriptions.
 /// </remarks>
 internal sealed partial class CheckpointStore
 {
     private const uint Magic = 0x4B43514D; // "MQCK"
-    private const int Version = 1;
+    // Version 2 added subscriptions after each queue's messages; version 1 files (none) are still read.
+    private const int Version = 2;
     private const string CurrentName = "index.ckpt";
     private const string PreviousName = "index.ckpt.prev";
     private const string TemporaryName = "index.ckpt.tmp";
@@ -156,6 +158,15 @@ internal sealed partial class CheckpointStore
             writer.WriteInt32(entry.ClaimCount);
             writer.WriteInt32(entry.ClientIndex);
         }
+
+        writer.WriteInt32(queue.Subscriptions.Length);
+        using var record = new RecordBuffer();
+        foreach (var subscription in queue.Subscriptions)
+        {
+            record.Shrink(record.Length);
+            SubscriptionRecord.Write(record, subscription);
+            writer.WriteBlob(record.WrittenSpan);
+        }
     }
 
     private const int EntryBytes = (6 * 8) + (7 * 4);
@@ -174,7 +185,9 @@ internal sealed partial class CheckpointStore
         }
 
         var reader = new RecordReader(body);
-        if ((uint)reader.ReadInt32() != Magic || reader.ReadInt32() != Version)
+        var magic = (uint)reader.ReadInt32();
+        var version = reader.ReadInt32();
+        if (magic != Magic || version is < 1 or > Version)
         {
             throw new CorruptRecordException("The file is not a checkpoint of this version.");
         }
@@ -191,7 +204,7 @@ internal sealed partial class CheckpointStore
         var queues = new List<QueueState>(queueCount);
         for (var q = 0; q < queueCount; q++)
         {
-            queues.Add(ReadQueue(ref reader));
+            queues.Add(ReadQueue(ref reader, version));
         }
 
         if (!reader.AtEnd)
@@ -202,7 +215,7 @@ internal sealed partial class CheckpointStore
         return (replayFrom, lastSequence, lastQueueId, queues);
     }
 
-    private static QueueState ReadQueue(ref RecordReader reader)
+    private static QueueState ReadQueue(ref RecordReader reader, int version)
     {
         var id = reader.ReadInt64();
         var covered = reader.ReadInt64();
@@ -263,6 +276,19 @@ internal sealed partial class CheckpointStore
 
             previous = entry.Sequence;
             queue.Messages.Append(entry);
+        }
+
+        var subscriptions = version >= 2 ? reader.ReadCount(4 + SubscriptionRecord.MinBytes) : 0;
+        for (var i = 0; i < subscriptions; i++)
+        {
+            var item = new RecordReader(reader.ReadBlob());
+            var subscription = SubscriptionRecord.Read(ref item, address: 0);
+            if (!item.AtEnd)
+            {
+                throw new CorruptRecordException("A checkpointed subscription has bytes after its options.");
+            }
+
+            queue.Subscriptions.Set(subscription);
         }
 
         return queue;

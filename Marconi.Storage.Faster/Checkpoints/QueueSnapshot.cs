@@ -12,7 +12,8 @@ internal sealed record QueueSnapshot(
     ReadOnlyMemory<byte> Metadata,
     Guid[] Clients,
     ClaimSnapshot[] Claims,
-    MessageEntry[] Messages)
+    MessageEntry[] Messages,
+    SubscriptionState[] Subscriptions)
 {
     /// <summary>Copies the queue; the caller holds its lock. <paramref name="coveredUntil"/> is the log tail read under that lock.</summary>
     public static QueueSnapshot Take(QueueState queue, long coveredUntil)
@@ -34,7 +35,7 @@ internal sealed record QueueSnapshot(
             }
         }
 
-        return new QueueSnapshot(queue.Id, coveredUntil, queue.CreatedMs, queue.Project, queue.Name, queue.Metadata.Json, [.. queue.Clients], claims, messages);
+        return new QueueSnapshot(queue.Id, coveredUntil, queue.CreatedMs, queue.Project, queue.Name, queue.Metadata.Json, [.. queue.Clients], claims, messages, [.. queue.Subscriptions.All]);
     }
 }
 

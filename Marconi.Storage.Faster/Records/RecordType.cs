@@ -13,4 +13,7 @@ internal enum RecordType : byte
     ClaimRenewed = 8,
     ClaimReleased = 9,
     MessagesRelocated = 10,
+    SubscriptionSet = 11,
+    SubscriptionDeleted = 12,
+    SubscriptionsPurged = 13,
 }

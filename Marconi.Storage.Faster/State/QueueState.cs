@@ -41,6 +41,8 @@ internal sealed class QueueState
 
     public Dictionary<long, ClaimState> Claims { get; } = [];
 
+    public SubscriptionSet Subscriptions { get; } = new();
+
     /// <summary>Client ids of posters, interned: messages keep an index into this list.</summary>
     public List<Guid> Clients { get; } = [];
 

@@ -106,6 +106,15 @@ internal sealed class StoreState
             case RecordType.MessagesRelocated:
                 ApplyRelocated(address, ref reader);
                 break;
+            case RecordType.SubscriptionSet:
+                ApplySubscriptionSet(address, ref reader);
+                break;
+            case RecordType.SubscriptionDeleted:
+                ApplySubscriptionDeleted(address, ref reader);
+                break;
+            case RecordType.SubscriptionsPurged:
+                Target(address, reader.ReadInt64())?.Subscriptions.Clear();
+                break;
             default:
                 throw new CorruptRecordException($"Unknown record type {(byte)type}.");
         }
@@ -174,6 +183,7 @@ internal sealed class StoreState
         FindCatalog(queue.Project)?.Remove(queue);
         queue.Messages.Clear();
         queue.Claims.Clear();
+        queue.Subscriptions.Clear();
     }
 
     private void ApplyPurged(long address, ref RecordReader reader)
@@ -409,6 +419,21 @@ internal sealed class StoreState
         }
     }
 
+    private void ApplySubscriptionSet(long address, ref RecordReader reader)
+    {
+        var queue = Target(address, reader.ReadInt64());
+        var subscription = SubscriptionRecord.Read(ref reader, address);
+        RestoreCounters(subscription.Sequence, 0);
+        queue?.Subscriptions.Set(subscription);
+    }
+
+    private void ApplySubscriptionDeleted(long address, ref RecordReader reader)
+    {
+        var queue = Target(address, reader.ReadInt64());
+        var sequence = reader.ReadInt64();
+        queue?.Subscriptions.Remove(sequence);
+    }
+
     /// <summary>Parses metadata read back from disk: reserved keys are not re-checked against today's limits.</summary>
     public static QueueMetadata ParseStoredMetadata(byte[] json)
     {
@@ -474,4 +499,37 @@ internal static class MessageRecord
 {
     /// <summary>Sequence, ttl, delay, raw length, stored length.</summary>
     public const int FixedBytes = 8 + 4 + 4 + 4 + 4;
+}
+
+/// <summary>How a subscription's whole state is written, in its log record and in checkpoints.</summary>
+internal static class SubscriptionRecord
+{
+    /// <summary>Sequence, started, ttl, confirmed, and the two length prefixes.</summary>
+    public const int MinBytes = 8 + 8 + 8 + 1 + 4 + 4;
+
+    public static void Write(RecordBuffer buffer, SubscriptionState subscription)
+    {
+        buffer.WriteInt64(subscription.Sequence);
+        buffer.WriteInt64(subscription.StartedMs);
+        buffer.WriteInt64(subscription.Ttl);
+        buffer.WriteByte(subscription.Confirmed ? (byte)1 : (byte)0);
+        buffer.WriteString(subscription.Subscriber);
+        buffer.WriteBlob(subscription.Options);
+    }
+
+    public static SubscriptionState Read(ref RecordReader reader, long address)
+    {
+        var sequence = reader.ReadInt64();
+        var startedMs = reader.ReadInt64();
+        var ttl = reader.ReadInt64();
+        var confirmed = reader.ReadByte();
+        var subscriber = reader.ReadString();
+        var options = reader.ReadBlob().ToArray();
+        if (sequence <= 0 || ttl <= 0 || ttl > long.MaxValue / 2000 || confirmed > 1 || subscriber.Length == 0)
+        {
+            throw new CorruptRecordException("Subscription fields are out of range.");
+        }
+
+        return new SubscriptionState(sequence, subscriber, ttl, startedMs, options, confirmed == 1, address);
+    }
 }

@@ -29,6 +29,9 @@ internal enum RouteKind
     Message,
     Claims,
     Claim,
+    Subscriptions,
+    Subscription,
+    SubscriptionConfirm,
 }
 
 /// <summary>A matched route: the resource, the version and the path parameters.</summary>
@@ -52,6 +55,9 @@ internal static class RouteTable
         new(RouteKind.Message, "queues/{queue}/messages/{id}", Both, ["GET", "DELETE"]),
         new(RouteKind.Claims, "queues/{queue}/claims", Both, ["POST"]),
         new(RouteKind.Claim, "queues/{queue}/claims/{id}", Both, ["GET", "PATCH", "DELETE"]),
+        new(RouteKind.Subscriptions, "queues/{queue}/subscriptions", V2Only, ["GET", "POST"]),
+        new(RouteKind.Subscription, "queues/{queue}/subscriptions/{id}", V2Only, ["GET", "PATCH", "DELETE"]),
+        new(RouteKind.SubscriptionConfirm, "queues/{queue}/subscriptions/{id}/confirm", V2Only, ["PUT"]),
     ];
 
     private const int V2Only = 1;

@@ -27,14 +27,27 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
-    public async Task Acknowledged_post_survives_sigkill_and_sigterm_exits_0()
+    public async Task Acknowledged_writes_survive_sigkill_and_sigterm_exits_0()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("marconi-server-").FullName;
         try
         {
             string id;
+            string subscriptionId;
             using (var first = await RunningServer.StartAsync(dataDirectory))
             {
+                using var subscribe = Request(HttpMethod.Post, first.Url + "/v2/queues/orders/subscriptions", """{"subscriber":"mailto:ops@example.test","ttl":3600,"options":{"k":1}}""");
+                using var subscribed = await first.Http.SendAsync(subscribe);
+                Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+                using (var created = JsonDocument.Parse(await subscribed.Content.ReadAsStringAsync()))
+                {
+                    subscriptionId = created.RootElement.GetProperty("subscription_id").GetString()!;
+                }
+
+                using var confirm = Request(HttpMethod.Put, first.Url + "/v2/queues/orders/subscriptions/" + subscriptionId + "/confirm", """{"confirmed":true}""");
+                using var confirmed = await first.Http.SendAsync(confirm);
+                Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
+
                 using var post = Request(HttpMethod.Post, first.Url + "/v2/queues/orders/messages", """{"messages":[{"body":{"order":42,"note":"é"},"ttl":600}]}""");
                 using var posted = await first.Http.SendAsync(post);
                 Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
@@ -52,6 +65,12 @@ public sealed class ServerProcessTests
             using var message = JsonDocument.Parse(await got.Content.ReadAsStringAsync());
             Assert.Equal(42, message.RootElement.GetProperty("body").GetProperty("order").GetInt32());
             Assert.Equal("é", message.RootElement.GetProperty("body").GetProperty("note").GetString());
+            using var getSubscription = Request(HttpMethod.Get, second.Url + "/v2/queues/orders/subscriptions/" + subscriptionId, null);
+            using var gotSubscription = await second.Http.SendAsync(getSubscription);
+            Assert.Equal(HttpStatusCode.OK, gotSubscription.StatusCode);
+            using var subscription = JsonDocument.Parse(await gotSubscription.Content.ReadAsStringAsync());
+            Assert.Equal("mailto:ops@example.test", subscription.RootElement.GetProperty("subscriber").GetString());
+            Assert.True(subscription.RootElement.GetProperty("confirmed").GetBoolean());
 
             using var term = System.Diagnostics.Process.Start("kill", ["-TERM", second.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
             await term.WaitForExitAsync();
