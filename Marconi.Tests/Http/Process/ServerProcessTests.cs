@@ -16,7 +16,7 @@ public sealed class ServerProcessTests
     {
         var (helpCode, helpOutput, _) = await RunToEndAsync("--help");
         Assert.Equal(0, helpCode);
-        foreach (var option in new[] { "--listen", "--data-dir", "--config", "--tls-cert", "--tls-key", "MARCONI_LISTEN", "MARCONI_DATA_DIR", "MARCONI_CONFIG" })
+        foreach (var option in new[] { "--listen", "--data-dir", "--config", "--tls-cert", "--tls-key", "--signed-url-key-file", "MARCONI_LISTEN", "MARCONI_DATA_DIR", "MARCONI_CONFIG", "MARCONI_SIGNED_URL_KEY", "maxMessagesPostSize" })
         {
             Assert.Contains(option, helpOutput, StringComparison.Ordinal);
         }
@@ -24,6 +24,24 @@ public sealed class ServerProcessTests
         var (badCode, _, badErrors) = await RunToEndAsync("--no-such-option");
         Assert.Equal(2, badCode);
         Assert.Contains("--no-such-option", badErrors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inconsistent_limits_in_the_config_file_exit_2_naming_the_key()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"marconi-limits-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, """{"limits": {"maxPageSize": 5}}""");
+        try
+        {
+            var (code, output, errors) = await RunToEndAsync("--config", config);
+            Assert.Equal(2, code);
+            Assert.Empty(output);
+            Assert.Contains("'limits.defaultPageSize' (10) is greater than 'limits.maxPageSize' (5)", errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
     }
 
     [Fact]
