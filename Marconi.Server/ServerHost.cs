@@ -48,9 +48,14 @@ internal static class ServerHost
 
             await using (store)
             {
-                var engine = new QueueEngine(store, logger: loggerFactory.CreateLogger<QueueEngine>());
-                var options = new HttpServerOptions { Endpoints = settings.Listen, ServerCertificate = certificate };
-                await using var server = new HttpServer(ApiWiring.CreateHandler(engine), options, loggerFactory.CreateLogger<HttpServer>());
+                var engine = new QueueEngine(store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
+                var options = new HttpServerOptions
+                {
+                    Endpoints = settings.Listen,
+                    ServerCertificate = certificate,
+                    MaxRequestBodySize = ApiWiring.MaxRequestBodySize(engine.Limits),
+                };
+                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings), options, loggerFactory.CreateLogger<HttpServer>());
 
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

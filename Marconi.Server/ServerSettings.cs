@@ -1,4 +1,5 @@
 using System.Net;
+using Marconi.Core;
 
 namespace Marconi.Server;
 
@@ -17,6 +18,12 @@ internal sealed record ServerSettings
 
     /// <summary>PEM private key file (required with <see cref="TlsCert"/>).</summary>
     public string? TlsKey { get; init; }
+
+    /// <summary>The secret that signs and verifies pre-signed URLs, or null to refuse them (as Zaqar does without one).</summary>
+    public string? SignedUrlKey { get; init; }
+
+    /// <summary>The limits and defaults the engine and the API enforce.</summary>
+    public QueueLimits Limits { get; init; } = QueueLimits.Default;
 
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }

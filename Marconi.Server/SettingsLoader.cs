@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Marconi.Core;
 
 namespace Marconi.Server;
 
@@ -11,6 +12,7 @@ internal static class SettingsLoader
     public const string ListenVariable = "MARCONI_LISTEN";
     public const string DataDirVariable = "MARCONI_DATA_DIR";
     public const string ConfigVariable = "MARCONI_CONFIG";
+    public const string SignedUrlKeyVariable = "MARCONI_SIGNED_URL_KEY";
 
     public static ServerSettings Load(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -34,6 +36,9 @@ internal static class SettingsLoader
             DataDir = line.DataDir ?? NonEmpty(environment(DataDirVariable)) ?? file.DataDir ?? ServerSettings.DefaultDataDir,
             TlsCert = line.TlsCert ?? file.TlsCert,
             TlsKey = line.TlsKey ?? file.TlsKey,
+            SignedUrlKey = (line.SignedUrlKeyFile is null ? null : ReadKeyFile(line.SignedUrlKeyFile))
+                ?? NonEmpty(environment(SignedUrlKeyVariable)) ?? file.SignedUrlKey,
+            Limits = file.Limits ?? QueueLimits.Default,
         };
 
         if ((settings.TlsCert is null) != (settings.TlsKey is null))
@@ -53,6 +58,23 @@ internal static class SettingsLoader
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The key is the file's text without its final line break (editors and <c>echo</c> add one).</summary>
+    private static string ReadKeyFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SettingsException($"Cannot read the signed-URL key file '{path}': {ex.Message}", ex);
+        }
+
+        var key = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+        return NonEmpty(key) ?? throw new SettingsException($"The signed-URL key file '{path}' is empty.");
+    }
 
     private static CommandLine ParseCommandLine(IReadOnlyList<string> args)
     {
@@ -87,6 +109,9 @@ internal static class SettingsLoader
                     break;
                 case "--tls-key":
                     line.TlsKey = Value();
+                    break;
+                case "--signed-url-key-file":
+                    line.SignedUrlKeyFile = Value();
                     break;
                 default:
                     throw new SettingsException($"Unknown option '{args[i]}'. Run with --help for the list of options.");
@@ -152,8 +177,15 @@ internal static class SettingsLoader
                     case "tlsKey":
                         values.TlsKey = String(property);
                         break;
+                    case "signedUrlKey":
+                        values.SignedUrlKey = String(property);
+                        break;
+                    case "limits":
+                        values.Limits = LimitsReader.Read(property.Value, path);
+                        break;
                     default:
-                        throw new SettingsException($"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey).");
+                        throw new SettingsException(
+                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits).");
                 }
             }
 
@@ -182,6 +214,8 @@ internal static class SettingsLoader
 
         public string? TlsKey { get; set; }
 
+        public string? SignedUrlKeyFile { get; set; }
+
         public bool Help { get; set; }
     }
 
@@ -194,5 +228,9 @@ internal static class SettingsLoader
         public string? TlsCert { get; set; }
 
         public string? TlsKey { get; set; }
+
+        public string? SignedUrlKey { get; set; }
+
+        public QueueLimits? Limits { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marconi.Core;
 using Marconi.Http.Server;
 
 namespace Marconi.Server;
@@ -22,10 +23,22 @@ internal static class Usage
               --data-dir PATH      Storage directory (created if missing). Env {{SettingsLoader.DataDirVariable}}.
                                    Config "dataDir". Default {{ServerSettings.DefaultDataDir}}.
               --config FILE        JSON config file: {"listen": ["127.0.0.1:8888"], "dataDir": "...",
-                                   "tlsCert": "cert.pem", "tlsKey": "key.pem"}. Env {{SettingsLoader.ConfigVariable}}.
+                                   "limits": {"maxPageSize": 50}, "tlsCert": "cert.pem", "tlsKey": "key.pem",
+                                   "signedUrlKey": "..."}. Env {{SettingsLoader.ConfigVariable}}.
               --tls-cert FILE      PEM certificate: serve HTTPS (TLS 1.2/1.3). Needs --tls-key. Config "tlsCert".
               --tls-key FILE       PEM private key of --tls-cert. Config "tlsKey".
+              --signed-url-key-file FILE
+                                   The secret that signs pre-signed URLs (POST /v2/queues/{q}/share) and checks
+                                   requests carrying URL-Signature, read from FILE (a final newline is dropped).
+                                   Env {{SettingsLoader.SignedUrlKeyVariable}}. Config "signedUrlKey". There is no
+                                   option taking the key itself: the command line is visible to every user.
+                                   Unset (or empty): share answers 400 and signed requests 404, as in Zaqar.
               --help               Print this text and exit.
+
+            Queue limits and defaults (config file only: "limits": {"KEY": integer, ...}; Zaqar's defaults):
+            {{LimitLines()}}
+              Every value is at least 1 (maxMessageDelay may be 0); each min <= default <= max,
+              defaultPageSize <= maxPageSize, defaultClaimLimit <= maxMessagesPerClaimOrPop.
 
             Limits per connection and request:
               Max connections            {{limits.MaxConnections}} (over the cap: 503 and close)
@@ -34,9 +47,14 @@ internal static class Usage
               Min request body rate      {{limits.MinRequestBodyDataRate}} bytes/s after {{limits.MinRequestBodyDataRateGracePeriod.TotalSeconds}} s
               Max request line           {{limits.MaxRequestLineSize}} bytes (431)
               Max request headers        {{limits.MaxRequestHeadersTotalSize}} bytes, {{limits.MaxRequestHeaderCount}} fields (431)
-              Max request body           {{limits.MaxRequestBodySize}} bytes, also after gzip inflation (413)
+              Max request body           max(maxMessagesPostSize, maxQueueMetadataSize) + 8192 bytes
+                                         ({{limits.MaxRequestBodySize}} by default), also after gzip inflation (413)
 
             Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 on a startup failure, 2 on bad options.
             """);
     }
+
+    private static string LimitLines() => string.Join(
+        Environment.NewLine,
+        LimitKey.All.Select(k => string.Create(CultureInfo.InvariantCulture, $"  {k.Name,-26} {k.Get(QueueLimits.Default)}")));
 }

@@ -2,18 +2,23 @@
 """Interop smoke test: drive Marconi.Server through the real python-zaqarclient.
 
 Prerequisites (the caller does these; .ci/run does them in CI):
-  apt-get install -y python3-zaqarclient
+  apt-get install -y python3-zaqarclient python3-zaqar
   dotnet build -c Release Marconi.Server
 
 What it does: starts the built server (dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll) on a free
 loopback port with a temporary data directory, waits (at most 60 s) for its "Marconi listening on" line, then runs
 the queue, stats, message and claim operations of zaqarclient (noauth) for API versions 2 and 1.1, asserting every
-result. At the end (and on any failure) it stops the server with SIGTERM and checks that it exits 0.
+result. The server runs with a signed-URL key (MARCONI_SIGNED_URL_KEY), and for v2 the script checks pre-signed URLs
+against Zaqar's own code (python3-zaqar's zaqar.common.urls): URLs it signs are accepted through zaqarclient's
+signed-url auth backend, tampered, expired or misused ones are refused, and the server's share answer verifies with
+Zaqar's verify_signed_headers_data. At the end (and on any failure) it stops the server with SIGTERM and checks that
+it exits 0.
 
 Prints one line per step (PASS/FAIL/SKIP), then "N passed, N failed". Exits 1 if any step failed.
 Subscriptions (v2) are driven through the client too (confirmation, which the client lacks, through urllib).
 """
 
+import datetime
 import glob
 import os
 import re
@@ -31,6 +36,9 @@ try:
     from zaqarclient.queues import client as zclient
     from zaqarclient.queues.v1 import core as v1core
     from zaqarclient.transport import errors as zerrors
+    # Zaqar's own signer and verifier (python3-zaqar, the reference server), to check signatures against.
+    from oslo_utils import timeutils
+    from zaqar.common import urls as zaqar_urls
 except ImportError:
     # Debian's python3-zaqarclient lives in the system interpreter; a python3 earlier on PATH (pyenv, venv)
     # does not see it. Re-run under the system one once.
@@ -45,6 +53,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STARTUP_TIMEOUT = 60.0
 SHUTDOWN_TIMEOUT = 30.0
 PROJECT = 'interop-project'
+# Known to the script so it can sign URLs itself with Zaqar's code; passed to the server through its environment.
+SIGNED_URL_KEY = 'interop-signed-url-key-' + uuid.uuid4().hex
 LISTEN_RE = re.compile(r'Marconi listening on (http://127\.0\.0\.1:(\d+))')
 
 
@@ -121,9 +131,10 @@ class Server:
         log = open(self.log_path, 'wb')
         # Port 0: the server binds a free loopback port itself and prints the bound endpoint (no race with a
         # port picked here and released before the server binds it).
+        env = dict(os.environ, MARCONI_SIGNED_URL_KEY=SIGNED_URL_KEY)
         self.proc = subprocess.Popen(
             ['dotnet', dll, '--listen', '127.0.0.1:0', '--data-dir', store],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, cwd=self.data_dir)
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, cwd=self.data_dir, env=env)
         log.close()
         threading.Thread(target=self._read_stdout, daemon=True).start()
         deadline = time.monotonic() + STARTUP_TIMEOUT
@@ -485,9 +496,6 @@ def run_version(r, url, version):
         check(qname not in names, 'deleted queue still listed')
     s('queue delete', queue_delete)
 
-    if version >= 2:
-        r.skip('%s signed URLs (share)' % label, 'not implemented in Marconi yet; not counted')
-
 
 # ---------------------------------------------------------------- subscriptions (v2)
 
@@ -568,6 +576,162 @@ def run_subscriptions(r, url):
     s('purge', purge)
 
 
+# ---------------------------------------------------------------- signed URLs (v2)
+
+ZAQAR_DATE_FORMAT = '%Y-%m-%dT%H:%M:%S'
+
+
+def signed_client(url, signed, project=PROJECT):
+    """A v2 client that authenticates only with a signed URL (URL-Signature, URL-Expires, URL-Methods, URL-Paths)."""
+    options = {key: signed[key] for key in ('signature', 'expires', 'methods', 'paths')}
+    options['os_project_id'] = project  # X-Project-Id, part of what is signed
+    conf = {'client_uuid': str(uuid.uuid4()), 'auth_opts': {'backend': 'signed-url', 'options': options}}
+    return zclient.Client(url, version=2, conf=conf)
+
+
+def zaqar_sign(paths, methods, expires_in=600, now=None):
+    """Zaqar's create_signed_url with the server's key; with now, as if signed at that (past) time."""
+    if now is None:
+        expires = datetime.datetime.utcnow() + datetime.timedelta(seconds=expires_in)
+        return zaqar_urls.create_signed_url(SIGNED_URL_KEY, list(paths), project=PROJECT,
+                                            expires=expires.strftime(ZAQAR_DATE_FORMAT), methods=list(methods))
+    # Zaqar refuses to sign an expiry in the past; move its clock back so the URL is well signed but expired now.
+    timeutils.set_time_override(now)
+    try:
+        expires = now + datetime.timedelta(seconds=expires_in)
+        return zaqar_urls.create_signed_url(SIGNED_URL_KEY, list(paths), project=PROJECT,
+                                            expires=expires.strftime(ZAQAR_DATE_FORMAT), methods=list(methods))
+    finally:
+        timeutils.clear_time_override()
+
+
+def zaqar_verifies(signed, key=None):
+    return zaqar_urls.verify_signed_headers_data(key or SIGNED_URL_KEY, signed['paths'], signed['project'],
+                                                 signed['signature'], signed['methods'], signed['expires'])
+
+
+def run_signed_urls(r, url):
+    label = 'v2 signed URL'
+    tag = uuid.uuid4().hex[:8]
+    qname = 'interop-signed-' + tag
+    other_qname = qname + '-other'
+    owner = make_client(url, 2)
+    messages_path = '/v2/queues/%s/messages' % qname
+    st = {}
+
+    def s(name, fn):
+        return r.step('%s %s' % (label, name), fn)
+
+    def total():
+        return queue_stats(owner.queue(qname, auto_create=False))['total']
+
+    def setup():
+        st['q'] = owner.queue(qname, force_create=True)
+        owner.queue(other_qname, force_create=True)
+    if not s('queues created (noauth)', setup):
+        return
+
+    def zaqar_signed_post():
+        signed = zaqar_sign([messages_path], ['POST', 'GET'])
+        check_eq(signed['methods'], ['GET', 'POST'], 'methods as Zaqar sorts them')
+        q = signed_client(url, signed).queue(qname, auto_create=False)
+        result = q.post([{'body': {'signed': 1}, 'ttl': 600}, {'body': 'signed two', 'ttl': 600}])
+        st['ids'] = ids_of(result)
+        check_eq(len(st['ids']), 2, 'posted resources')
+        got = list(st['q'].messages(echo=True))  # the owner sees them
+        check_eq([msg_id(m) for m in got], st['ids'], 'ids the owner lists')
+        check_eq([m.body for m in got], [{'signed': 1}, 'signed two'], 'bodies the owner lists')
+        st['signed'] = signed
+    if not s('signed by Zaqar: post through the signed-url backend', zaqar_signed_post):
+        return
+
+    def zaqar_signed_list():
+        q = signed_client(url, st['signed']).queue(qname, auto_create=False)
+        got = list(q.messages(echo=True))
+        check_eq([msg_id(m) for m in got], st['ids'], 'listed ids')
+        one = q.message(st['ids'][1])  # .../messages/{id} contains the signed path
+        check_eq(one.body, 'signed two', 'message got by id')
+    s('signed by Zaqar: list and get through the signed-url backend', zaqar_signed_list)
+
+    def refused(signed, what, action='list', project=PROJECT, queue=qname):
+        q = signed_client(url, signed, project=project).queue(queue, auto_create=False)
+        before = total()
+        if action == 'list':
+            expect_error(zerrors.ResourceNotFound, lambda: list(q.messages(echo=True)), what)
+        else:
+            expect_error(zerrors.ResourceNotFound, lambda: q.post([{'body': 'must not land', 'ttl': 600}]), what)
+        check_eq(total(), before, 'messages after the refused %s (%s)' % (action, what))
+
+    def tampered():
+        signature = st['signed']['signature']
+        flipped = signature[:-1] + ('0' if signature[-1] != '0' else '1')
+        refused(dict(st['signed'], signature=flipped), 'tampered signature (list)')
+        refused(dict(st['signed'], signature=flipped), 'tampered signature (post)', action='post')
+        # The signature covers every header: widening the methods or changing the expiry breaks it too.
+        refused(dict(st['signed'], methods=['DELETE', 'GET', 'POST']), 'methods header widened', action='post')
+        later = (datetime.datetime.utcnow() + datetime.timedelta(days=2)).strftime(ZAQAR_DATE_FORMAT)
+        refused(dict(st['signed'], expires=later), 'expiry header extended')
+    s('tampered signature or headers -> 404 (ResourceNotFound)', tampered)
+
+    def wrong_method():
+        get_only = zaqar_sign([messages_path], ['GET'])
+        check(zaqar_verifies(get_only), 'Zaqar does not verify its own GET-only signature')
+        list(signed_client(url, get_only).queue(qname, auto_create=False).messages(echo=True))  # GET is allowed
+        refused(get_only, 'POST with a GET-only signature', action='post')
+    s('method not signed -> 404 (ResourceNotFound)', wrong_method)
+
+    def expired():
+        two_hours_ago = datetime.datetime.utcnow() - datetime.timedelta(hours=2)
+        old = zaqar_sign([messages_path], ['GET', 'POST'], expires_in=600, now=two_hours_ago)
+        refused(old, 'URL expired an hour and 50 minutes ago')
+        refused(old, 'URL expired an hour and 50 minutes ago', action='post')
+    s('expired URL -> 404 (ResourceNotFound)', expired)
+
+    def misused():
+        refused(st['signed'], 'signed for another queue', queue=other_qname, action='post')
+        refused(st['signed'], 'signed for another project', project='interop-other-' + tag, action='post')
+    s('another queue or project -> 404 (ResourceNotFound)', misused)
+
+    def share_verifies():
+        share = st['q'].signed_url(paths=['messages'], ttl_seconds=600, methods=['POST', 'GET'])
+        check_eq(share.get('project'), PROJECT, 'share project')
+        check_eq(share.get('paths'), [messages_path], 'share paths')
+        check_eq(share.get('methods'), ['GET', 'POST'], 'share methods')
+        expires = datetime.datetime.strptime(share['expires'], ZAQAR_DATE_FORMAT)
+        left = (expires - datetime.datetime.utcnow()).total_seconds()
+        check(560 < left <= 601, 'share expires in %.0f s, asked 600' % left)
+        check(zaqar_verifies(share), "Zaqar's verify_signed_headers_data rejects the server's signature %r" % share)
+        check(not zaqar_verifies(share, key=SIGNED_URL_KEY + 'x'), 'Zaqar verifies the signature with another key')
+        same = zaqar_urls.create_signed_url(SIGNED_URL_KEY, share['paths'], project=PROJECT,
+                                            expires=share['expires'], methods=share['methods'])
+        check_eq(share['signature'], same['signature'], 'signature Zaqar computes for the same share')
+        st['share'] = share
+    if not s('share (queue.signed_url) verified by Zaqar', share_verifies):
+        return
+
+    def share_used():
+        q = signed_client(url, st['share']).queue(qname, auto_create=False)
+        new_ids = ids_of(q.post([{'body': {'shared': True}, 'ttl': 600}]))
+        got = list(q.messages(echo=True))
+        check_eq([msg_id(m) for m in got], st['ids'] + new_ids, 'ids listed with the shared URL')
+        check_eq(got[-1].body, {'shared': True}, 'body posted with the shared URL')
+    s('share (queue.signed_url) accepted by the server through the signed-url backend', share_used)
+
+    def share_defaults():
+        share = st['q'].signed_url()  # Zaqar's defaults: GET on messages for a day
+        check_eq((share.get('paths'), share.get('methods')), ([messages_path], ['GET']), 'default paths and methods')
+        check(zaqar_verifies(share), "Zaqar rejects the server's default share %r" % share)
+        got = list(signed_client(url, share).queue(qname, auto_create=False).messages(echo=True))
+        check_eq(len(got), 3, 'messages listed with the default share')
+        refused(share, 'POST with the default (GET-only) share', action='post')
+    s('share with defaults (GET on messages, one day)', share_defaults)
+
+    def cleanup():
+        st['q'].delete()
+        owner.queue(other_qname, auto_create=False).delete()
+    s('queues deleted', cleanup)
+
+
 def main():
     r = Runner()
     server = Server()
@@ -582,6 +746,8 @@ def main():
             print('PASS server start', flush=True)
             for version in (2, 1.1):
                 run_version(r, server.url, version)
+                if version >= 2:
+                    run_signed_urls(r, server.url)
             run_subscriptions(r, server.url)
     finally:
         code = server.stop()

@@ -16,7 +16,7 @@ public sealed class ServerProcessTests
     {
         var (helpCode, helpOutput, _) = await RunToEndAsync("--help");
         Assert.Equal(0, helpCode);
-        foreach (var option in new[] { "--listen", "--data-dir", "--config", "--tls-cert", "--tls-key", "MARCONI_LISTEN", "MARCONI_DATA_DIR", "MARCONI_CONFIG" })
+        foreach (var option in new[] { "--listen", "--data-dir", "--config", "--tls-cert", "--tls-key", "--signed-url-key-file", "MARCONI_LISTEN", "MARCONI_DATA_DIR", "MARCONI_CONFIG", "MARCONI_SIGNED_URL_KEY", "maxMessagesPostSize" })
         {
             Assert.Contains(option, helpOutput, StringComparison.Ordinal);
         }
@@ -24,6 +24,58 @@ public sealed class ServerProcessTests
         var (badCode, _, badErrors) = await RunToEndAsync("--no-such-option");
         Assert.Equal(2, badCode);
         Assert.Contains("--no-such-option", badErrors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inconsistent_limits_in_the_config_file_exit_2_naming_the_key()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"marconi-limits-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, """{"limits": {"maxPageSize": 5}}""");
+        try
+        {
+            var (code, output, errors) = await RunToEndAsync("--config", config);
+            Assert.Equal(2, code);
+            Assert.Empty(output);
+            Assert.Contains("'limits.defaultPageSize' (10) is greater than 'limits.maxPageSize' (5)", errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task Configured_limits_and_signed_url_key_reach_the_api()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("marconi-server-").FullName;
+        try
+        {
+            // A post size above the HTTP server's default body cap: the cap must follow the configured limit.
+            var config = Path.Combine(dataDirectory, "config.json");
+            await File.WriteAllTextAsync(config, """{"limits": {"maxMessagesPostSize": 400000, "maxPageSize": 2, "defaultPageSize": 1}}""");
+            var environment = new Dictionary<string, string> { ["MARCONI_SIGNED_URL_KEY"] = "process-test-key" };
+            var store = Directory.CreateDirectory(Path.Combine(dataDirectory, "store")).FullName;
+            using var server = await RunningServer.StartAsync(store, ["--config", config], environment);
+
+            var body = new string('x', 300_000);
+            using var post = Request(HttpMethod.Post, server.Url + "/v2/queues/big/messages", $$"""{"messages":[{"body":"{{body}}"},{"body":1},{"body":2}]}""");
+            using var posted = await server.Http.SendAsync(post);
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+
+            using var list = Request(HttpMethod.Get, server.Url + "/v2/queues/big/messages?echo=true&limit=3", null);
+            using var listed = await server.Http.SendAsync(list);
+            Assert.Equal(HttpStatusCode.BadRequest, listed.StatusCode);
+
+            using var share = Request(HttpMethod.Post, server.Url + "/v2/queues/big/share", "{}");
+            using var shared = await server.Http.SendAsync(share);
+            Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
+            using var document = JsonDocument.Parse(await shared.Content.ReadAsStringAsync());
+            Assert.Equal(64, document.RootElement.GetProperty("signature").GetString()!.Length);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 
     [Fact]
@@ -142,10 +194,16 @@ public sealed class ServerProcessTests
             return start;
         }
 
-        public static async Task<RunningServer> StartAsync(string dataDirectory)
+        public static async Task<RunningServer> StartAsync(string dataDirectory, IEnumerable<string>? extraArguments = null, IReadOnlyDictionary<string, string>? environment = null)
         {
             var port = FreePort();
-            var process = System.Diagnostics.Process.Start(StartInfo(["--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory], dataDirectory))!;
+            var start = StartInfo(["--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory, .. extraArguments ?? []], dataDirectory);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[name] = value;
+            }
+
+            var process = System.Diagnostics.Process.Start(start)!;
             var errors = new StringBuilder();
             process.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
             process.BeginErrorReadLine();
