@@ -5,6 +5,9 @@ namespace Marconi.Core;
 /// </summary>
 public sealed record QueueLimits
 {
+    // Declared before Default: static initializers run in text order.
+    private static readonly string[] DefaultSubscriberTypes = ["http", "https", "mailto", "trust+http", "trust+https"];
+
     /// <summary>The defaults (Zaqar 15's).</summary>
     public static QueueLimits Default { get; } = new();
 
@@ -78,5 +81,6 @@ public sealed record QueueLimits
     public int DefaultSubscriptionPageSize { get; init; } = 10;
 
     /// <summary>URI schemes a subscriber may use (Zaqar's <c>subscriber_types</c>), lowercase.</summary>
-    public IReadOnlyList<string> SubscriberTypes { get; init; } = ["http", "https", "mailto", "trust+http", "trust+https"];
+    /// <remarks>Shared by default, so two limits that keep the default compare equal (records compare lists by reference).</remarks>
+    public IReadOnlyList<string> SubscriberTypes { get; init; } = DefaultSubscriberTypes;
 }

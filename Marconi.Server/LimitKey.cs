@@ -32,5 +32,9 @@ internal sealed record LimitKey(string Name, Func<QueueLimits, int> Get, Func<Qu
         new("minClaimGrace", l => l.MinClaimGrace, (l, v) => l with { MinClaimGrace = v }),
         new("maxClaimGrace", l => l.MaxClaimGrace, (l, v) => l with { MaxClaimGrace = v }),
         new("defaultClaimGrace", l => l.DefaultClaimGrace, (l, v) => l with { DefaultClaimGrace = v }),
+        new("minSubscriptionTtl", l => l.MinSubscriptionTtl, (l, v) => l with { MinSubscriptionTtl = v }),
+        new("defaultSubscriptionTtl", l => l.DefaultSubscriptionTtl, (l, v) => l with { DefaultSubscriptionTtl = v }),
+        new("maxSubscriptionsPerPage", l => l.MaxSubscriptionsPerPage, (l, v) => l with { MaxSubscriptionsPerPage = v }),
+        new("defaultSubscriptionPageSize", l => l.DefaultSubscriptionPageSize, (l, v) => l with { DefaultSubscriptionPageSize = v }),
     ];
 }

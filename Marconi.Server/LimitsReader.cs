@@ -45,6 +45,8 @@ internal static class LimitsReader
         Range("ClaimGrace", l.MinClaimGrace, l.MaxClaimGrace, l.DefaultClaimGrace);
         AtMost("defaultPageSize", l.DefaultPageSize, "maxPageSize", l.MaxPageSize);
         AtMost("defaultClaimLimit", l.DefaultClaimLimit, "maxMessagesPerClaimOrPop", l.MaxMessagesPerClaimOrPop);
+        AtMost("minSubscriptionTtl", l.MinSubscriptionTtl, "defaultSubscriptionTtl", l.DefaultSubscriptionTtl);
+        AtMost("defaultSubscriptionPageSize", l.DefaultSubscriptionPageSize, "maxSubscriptionsPerPage", l.MaxSubscriptionsPerPage);
 
         void Range(string suffix, int min, int max, int value)
         {

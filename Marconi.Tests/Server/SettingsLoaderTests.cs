@@ -188,7 +188,8 @@ public sealed class SettingsLoaderTests : IDisposable
               "maxPageSize": 50, "defaultPageSize": 25, "maxMessagesPerClaimOrPop": 40, "defaultClaimLimit": 30,
               "maxIdsPerRequest": 60, "minMessageTtl": 1, "maxMessageTtl": 86400, "defaultMessageTtl": 7200,
               "maxMessageDelay": 0, "minClaimTtl": 2, "maxClaimTtl": 600, "defaultClaimTtl": 120,
-              "minClaimGrace": 3, "maxClaimGrace": 900, "defaultClaimGrace": 30
+              "minClaimGrace": 3, "maxClaimGrace": 900, "defaultClaimGrace": 30,
+              "minSubscriptionTtl": 61, "defaultSubscriptionTtl": 62, "maxSubscriptionsPerPage": 63, "defaultSubscriptionPageSize": 4
             }}
             """));
 
@@ -213,6 +214,10 @@ public sealed class SettingsLoaderTests : IDisposable
             MinClaimGrace = 3,
             MaxClaimGrace = 900,
             DefaultClaimGrace = 30,
+            MinSubscriptionTtl = 61,
+            DefaultSubscriptionTtl = 62,
+            MaxSubscriptionsPerPage = 63,
+            DefaultSubscriptionPageSize = 4,
         };
         Assert.Equal(expected, settings.Limits);
     }
@@ -288,6 +293,8 @@ public sealed class SettingsLoaderTests : IDisposable
     [InlineData("""{"minMessageTtl": 600, "maxMessageTtl": 300}""", "'limits.minMessageTtl' (600) is greater than 'limits.maxMessageTtl' (300).")]
     [InlineData("""{"minClaimTtl": 100, "maxClaimTtl": 99}""", "'limits.minClaimTtl' (100) is greater than 'limits.maxClaimTtl' (99).")]
     [InlineData("""{"minClaimGrace": 61, "maxClaimGrace": 60}""", "'limits.minClaimGrace' (61) is greater than 'limits.maxClaimGrace' (60).")]
+    [InlineData("""{"minSubscriptionTtl": 7200}""", "'limits.minSubscriptionTtl' (7200) is greater than 'limits.defaultSubscriptionTtl' (3600).")]
+    [InlineData("""{"maxSubscriptionsPerPage": 5}""", "'limits.defaultSubscriptionPageSize' (10) is greater than 'limits.maxSubscriptionsPerPage' (5).")]
     [InlineData("""{"maxMessageTtl": 1000}""", "'limits.defaultMessageTtl' (3600) must lie between 'limits.minMessageTtl' (60) and 'limits.maxMessageTtl' (1000).")]
     [InlineData("""{"defaultMessageTtl": 59}""", "'limits.defaultMessageTtl' (59) must lie between 'limits.minMessageTtl' (60) and 'limits.maxMessageTtl' (1209600).")]
     [InlineData("""{"defaultClaimTtl": 43201}""", "'limits.defaultClaimTtl' (43201) must lie between 'limits.minClaimTtl' (60) and 'limits.maxClaimTtl' (43200).")]
