@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text;
+using Marconi.Benchmarks.Support;
+using Marconi.Core;
+using Marconi.Core.Model;
+using Marconi.Http.Api;
+using Marconi.Http.Server;
+using Marconi.Storage.Faster;
+
+namespace Marconi.Benchmarks.Budgets;
+
+/// <summary>
+/// The hot paths whose allocations are budgeted: one engine and one HTTP server on a FASTER store in a temp
+/// directory, and one operation delegate per scenario. Every operation is durable, as a client's would be.
+/// </summary>
+internal sealed class BudgetScenarios : IAsyncDisposable
+{
+    private const string Project = "budget";
+    private const int ClaimSupply = 20_000;
+    private static readonly byte[] SmallBody = "{\"event\":\"order.created\",\"order\":123456,\"customer\":\"c-0042\"}"u8.ToArray();
+
+    private readonly TempDirectory _directory;
+    private readonly FasterQueueStore _store;
+    private readonly QueueEngine _engine;
+    private readonly HttpServer _server;
+    private readonly LoopbackHttpClient _client;
+    private readonly Guid _clientId = Guid.NewGuid();
+    private readonly NewMessage[] _oneMessage = [new NewMessage(SmallBody, Ttl: 3600)];
+    private readonly MessageListOptions _page = new() { Limit = 10, Echo = true };
+    private readonly byte[] _httpPost;
+    private readonly byte[] _httpList;
+    private readonly byte[] _httpClaim;
+    private readonly byte[] _httpDelete;
+    private readonly int _deleteIdOffset;
+    private readonly int _deleteClaimOffset;
+
+    private BudgetScenarios(TempDirectory directory, FasterQueueStore store, QueueEngine engine, HttpServer server, LoopbackHttpClient client)
+    {
+        _directory = directory;
+        _store = store;
+        _engine = engine;
+        _server = server;
+        _client = client;
+        var headers = $"Host: 127.0.0.1\r\nClient-ID: {_clientId}\r\nX-Project-ID: {Project}\r\n";
+        var post = Encoding.UTF8.GetString(SmallBody);
+        var postBody = $"{{\"messages\":[{{\"body\":{post},\"ttl\":3600}}]}}";
+        _httpPost = Latin1($"POST /v2/queues/http-post/messages HTTP/1.1\r\n{headers}Content-Type: application/json\r\nContent-Length: {postBody.Length}\r\n\r\n{postBody}");
+        _httpList = Latin1($"GET /v2/queues/page/messages?limit=10&echo=true HTTP/1.1\r\n{headers}\r\n");
+        const string ClaimBody = "{\"ttl\":300,\"grace\":60}";
+        _httpClaim = Latin1($"POST /v2/queues/http-claim/claims?limit=1 HTTP/1.1\r\n{headers}Content-Type: application/json\r\nContent-Length: {ClaimBody.Length}\r\n\r\n{ClaimBody}");
+        var id = new string('0', 24);
+        var delete = $"DELETE /v2/queues/http-claim/messages/{id}?claim_id={id} HTTP/1.1\r\n{headers}\r\n";
+        _httpDelete = Latin1(delete);
+        _deleteIdOffset = delete.IndexOf(id, StringComparison.Ordinal);
+        _deleteClaimOffset = delete.IndexOf(id, _deleteIdOffset + 24, StringComparison.Ordinal);
+    }
+
+    /// <summary>The scenarios by name, each one operation (a claim scenario is the claim and the delete of its message).</summary>
+    public IReadOnlyList<(string Name, Func<ValueTask> Operation)> All =>
+    [
+        ("engine.post.durable", EnginePostAsync),
+        ("engine.list.page10", EngineListAsync),
+        ("engine.claim.delete", EngineClaimDeleteAsync),
+        ("http.post.durable", () => SendAsync(_httpPost, 201)),
+        ("http.list.page10", () => SendAsync(_httpList, 200)),
+        ("http.claim.delete", HttpClaimDeleteAsync),
+    ];
+
+    public static async Task<BudgetScenarios> OpenAsync()
+    {
+        var directory = new TempDirectory("budgets");
+        var store = await FasterQueueStore.OpenAsync(directory.Path);
+        var engine = new QueueEngine(store);
+        var server = new HttpServer(new ZaqarApiHandler(engine), new HttpServerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)] });
+        await server.StartAsync();
+        var client = await LoopbackHttpClient.ConnectAsync(server.BoundEndpoints[0]);
+        var scenarios = new BudgetScenarios(directory, store, engine, server, client);
+        await scenarios.FillAsync();
+        return scenarios;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _server.DisposeAsync();
+        await _store.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
+
+    private async Task FillAsync()
+    {
+        var batch = Enumerable.Repeat(new NewMessage(SmallBody, Ttl: 3600), 20).ToArray();
+        foreach (var queue in new[] { "page", "claim", "http-claim" })
+        {
+            for (var posted = 0; posted < (queue == "page" ? 20 : ClaimSupply); posted += batch.Length)
+            {
+                await _engine.PostMessagesAsync(Project, queue, batch, _clientId, WriteDurability.Relaxed);
+            }
+        }
+
+        await _engine.PostMessagesAsync(Project, "page", _oneMessage, _clientId);
+    }
+
+    private async ValueTask EnginePostAsync() => await _engine.PostMessagesAsync(Project, "post", _oneMessage, _clientId);
+
+    private async ValueTask EngineListAsync() => await _engine.ListMessagesAsync(Project, "page", _clientId, _page);
+
+    private async ValueTask EngineClaimDeleteAsync()
+    {
+        var claim = await _engine.ClaimMessagesAsync(Project, "claim", new ClaimOptions(Limit: 1)) ?? throw new InvalidOperationException("The claim supply ran out.");
+        await _engine.DeleteMessageAsync(Project, "claim", claim.Messages[0].Id, claim.ClaimId);
+    }
+
+    private async ValueTask HttpClaimDeleteAsync()
+    {
+        await SendAsync(_httpClaim, 201);
+
+        // The claimed message's href is ".../messages/{id}?claim_id={claim}": copy both into the prepared DELETE.
+        var body = _client.Body.Span;
+        var at = body.IndexOf("/messages/"u8) + 10;
+        body.Slice(at, 24).CopyTo(_httpDelete.AsSpan(_deleteIdOffset));
+        body.Slice(at + 24 + 10, 24).CopyTo(_httpDelete.AsSpan(_deleteClaimOffset));
+        await SendAsync(_httpDelete, 204);
+    }
+
+    private async ValueTask SendAsync(byte[] request, int expected)
+    {
+        await _client.SendAsync(request);
+        if (_client.Status != expected)
+        {
+            throw new InvalidOperationException($"Expected {expected}, got {_client.Status}: {Encoding.UTF8.GetString(_client.Body.Span)}");
+        }
+    }
+}

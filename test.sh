@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The test command (README "Set-up"; CI runs exactly this through .ci/run). On a fresh Debian machine with the
+# .NET 10 SDK it installs the system packages the interop tests need, then runs, failing on the first failure:
+#   1. the xunit suite (dotnet test);
+#   2. the interop script: the real python-zaqarclient drives the server binary, and Zaqar's own code signs and
+#      verifies pre-signed URLs;
+#   3. the allocation budgets of the hot paths (bytes per operation, not timings);
+#   4. a one-iteration smoke of every BenchmarkDotNet suite (no timing assertions).
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (dotnet on PATH)." >&2
+  exit 1
+fi
+
+missing=()
+for package in python3-zaqarclient python3-zaqar; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) != 0 ]]; then
+    echo "test.sh: the interop tests need ${missing[*]}: run as root, or first: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "test.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+# dotnet test builds the whole solution in Release, so the later steps run without building again.
+dotnet test Marconi.sln -c Release 2>&1 | tee "$log/unit.txt"
+/usr/bin/python3 interop/zaqarclient_smoke.py 2>&1 | tee "$log/interop.txt"
+dotnet run -c Release --no-build --project Marconi.Benchmarks -- budgets --check
+dotnet run -c Release --no-build --project Marconi.Benchmarks -- --filter '*' --job Dry --inProcess --artifacts "$log/bdn" \
+  > "$log/bdn.txt" 2>&1 || { cat "$log/bdn.txt"; exit 1; }
+echo "benchmark smoke: $(grep -c '^// Benchmark: ' "$log/bdn.txt") benchmarks ran once"
+
+unit_passed=$(grep -oE 'Passed: +[0-9]+' "$log/unit.txt" | awk '{s += $2} END {print s + 0}')
+interop_passed=$(grep -oE '^[0-9]+ passed, 0 failed$' "$log/interop.txt" | awk '{print $1}')
+echo "test.sh: unit $unit_passed, interop $interop_passed"
+echo "$((unit_passed + interop_passed)) passed, 0 failed"
