@@ -21,4 +21,13 @@ public sealed class HttpResponse
 
     /// <summary>Closes the connection after this response.</summary>
     public bool CloseConnection { get; set; }
+
+    /// <summary>Empties the response for the connection's next request, keeping the body's buffer.</summary>
+    internal void Reset()
+    {
+        StatusCode = 200;
+        CloseConnection = false;
+        _headers.Clear();
+        Body.ResetWrittenCount();
+    }
 }

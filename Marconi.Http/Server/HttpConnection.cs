@@ -19,6 +19,7 @@ internal sealed class HttpConnection
     // closing: closing a socket with unread input sends RST, which can destroy the answer before the client reads it.
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
     private const int LingerMaxBytes = 1024 * 1024;
+    private const int MaxRetainedResponseBuffer = 16 * 1024;
 
     private readonly Socket _socket;
     private readonly IHttpHandler _handler;
@@ -27,6 +28,7 @@ internal sealed class HttpConnection
     private readonly CancellationToken _stopping;
     private readonly CancellationToken _abort;
     private readonly EndPoint? _remote;
+    private HttpResponse? _response;
 
     public HttpConnection(Socket socket, IHttpHandler handler, HttpServerOptions options, ILogger logger, CancellationToken stopping, CancellationToken abort)
     {
@@ -233,7 +235,7 @@ internal sealed class HttpConnection
     private async Task<HttpResponse> InvokeHandlerAsync(RequestHead head, ReadOnlyMemory<byte> body)
     {
         var request = new HttpRequest(head.Method, head.Path, head.Query, head.Headers, body);
-        var response = new HttpResponse();
+        var response = NextResponse();
         try
         {
             await _handler.HandleAsync(request, response, _abort).ConfigureAwait(false);
@@ -246,6 +248,25 @@ internal sealed class HttpConnection
             HttpServerLog.HandlerFailed(_logger, ex, head.Method, head.Path);
             return ResponseWriter.CreateError(500, "The server failed to process the request.");
         }
+    }
+
+    /// <summary>
+    /// The connection's response object, emptied: its body buffer has grown to fit earlier answers, so a page of
+    /// messages is not re-grown from 256 bytes on every request. A buffer grown past a large answer is dropped, so an
+    /// idle connection never pins one.
+    /// </summary>
+    private HttpResponse NextResponse()
+    {
+        if (_response is null || _response.Body.Capacity > MaxRetainedResponseBuffer)
+        {
+            _response = new HttpResponse();
+        }
+        else
+        {
+            _response.Reset();
+        }
+
+        return _response;
     }
 
     private void WriteResponse(PipeWriter writer, HttpResponse response, RequestHead head, bool close)

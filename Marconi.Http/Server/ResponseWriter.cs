@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -35,51 +36,58 @@ internal static class ResponseWriter
         var sendBody = statusAllowsBody && request?.IsHead != true;
         ReadOnlySpan<byte> body = response.Body.WrittenSpan;
         var handlerEncoded = false;
-
-        var head = new StringBuilder(256);
-        head.Append("HTTP/1.1 ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(HttpStatusText.Get(status)).Append("\r\n");
-        head.Append("Date: ").Append(DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n");
         foreach (var (name, value) in response.Headers)
         {
             ValidateHeader(name, value);
-            if (IsServerOwned(name))
-            {
-                continue;
-            }
-
             handlerEncoded |= name.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase);
-            head.Append(name).Append(": ").Append(value).Append("\r\n");
         }
 
-        byte[]? compressed = null;
+        // The head goes straight into the output: no string is built per response.
+        Write(output, "HTTP/1.1 "u8);
+        WriteNumber(output, status);
+        Write(output, " "u8);
+        WriteLatin1(output, HttpStatusText.Get(status));
+        Write(output, "\r\n"u8);
+        Write(output, DateHeader.Current);
+        foreach (var (name, value) in response.Headers)
+        {
+            if (!IsServerOwned(name))
+            {
+                WriteLatin1(output, name);
+                Write(output, ": "u8);
+                WriteLatin1(output, value);
+                Write(output, "\r\n"u8);
+            }
+        }
+
         if (statusAllowsBody && !handlerEncoded && body.Length >= MinGzipSize)
         {
             // The answer depends on Accept-Encoding whenever it is big enough to be compressed, so caches must key on it.
-            head.Append("Vary: Accept-Encoding\r\n");
+            Write(output, "Vary: Accept-Encoding\r\n"u8);
             if (sendBody && request?.AcceptsGzip == true)
             {
-                compressed = Gzip(body);
-                body = compressed;
-                head.Append("Content-Encoding: gzip\r\n");
+                body = Gzip(body);
+                Write(output, "Content-Encoding: gzip\r\n"u8);
             }
         }
 
         if (status != 204)
         {
-            head.Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            Write(output, "Content-Length: "u8);
+            WriteNumber(output, body.Length);
+            Write(output, "\r\n"u8);
         }
 
         if (close)
         {
-            head.Append("Connection: close\r\n");
+            Write(output, "Connection: close\r\n"u8);
         }
         else if (request is { IsHttp11: false })
         {
-            head.Append("Connection: keep-alive\r\n");
+            Write(output, "Connection: keep-alive\r\n"u8);
         }
 
-        head.Append("\r\n");
-        WriteLatin1(output, head.ToString());
+        Write(output, "\r\n"u8);
         if (sendBody)
         {
             output.Write(body);
@@ -138,10 +146,19 @@ internal static class ResponseWriter
         }
     }
 
+    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+
     private static void WriteLatin1(IBufferWriter<byte> output, string text)
     {
         var span = output.GetSpan(text.Length);
         var written = Encoding.Latin1.GetBytes(text, span);
+        output.Advance(written);
+    }
+
+    private static void WriteNumber(IBufferWriter<byte> output, long value)
+    {
+        var span = output.GetSpan(20);
+        Utf8Formatter.TryFormat(value, span, out var written);
         output.Advance(written);
     }
 

@@ -126,7 +126,7 @@ public sealed class CommonApiTests : ApiTestBase
     [InlineData("/v2/nothing")]
     [InlineData("/v3/queues")]
     [InlineData("/v2/queues/q/messages/id/extra")]
-    [InlineData("/v2/queues/q/subscriptions")]
+    [InlineData("/v1.1/queues/q/subscriptions")]
     [InlineData("/v1.1/queues/q/purge")]
     public async Task Unknown_path_is_404(string path)
     {
