@@ -29,9 +29,13 @@ public static class MetadataDocument
     /// <summary>Reserved key: ttl of dead-lettered messages.</summary>
     public const string DeadLetterQueueMessagesTtlKey = "_dead_letter_queue_messages_ttl";
 
+    /// <summary>Zaqar's switch for encrypting message bodies at rest: rendered (false by default) and stored, not acted on.</summary>
+    public const string EnableEncryptMessagesKey = "_enable_encrypt_messages";
+
     private static readonly string[] RenderedReservedKeys =
     [
         MaxMessagesPostSizeKey, DefaultMessageTtlKey, DefaultMessageDelayKey, DeadLetterQueueKey, DeadLetterQueueMessagesTtlKey, MaxClaimCountKey,
+        EnableEncryptMessagesKey,
     ];
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
@@ -78,6 +82,11 @@ public static class MetadataDocument
             WriteDefault(writer, root, DeadLetterQueueKey, null);
             WriteDefault(writer, root, DeadLetterQueueMessagesTtlKey, null);
             WriteDefault(writer, root, MaxClaimCountKey, null);
+            if (!root.TryGetProperty(EnableEncryptMessagesKey, out var encrypt) || encrypt.ValueKind == JsonValueKind.Null)
+            {
+                writer.WriteBoolean(EnableEncryptMessagesKey, false);
+            }
+
             writer.WriteEndObject();
         }
 

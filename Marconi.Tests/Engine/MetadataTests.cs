@@ -98,7 +98,8 @@ public sealed class MetadataTests : EngineTestBase
         var metadata = await MetadataAsync("missing");
         Assert.Equal(3600, metadata.GetProperty("_default_message_ttl").GetInt32());
         Assert.Equal(262144, metadata.GetProperty("_max_messages_post_size").GetInt32());
-        Assert.Equal(6, metadata.EnumerateObject().Count());
+        Assert.False(metadata.GetProperty("_enable_encrypt_messages").GetBoolean());
+        Assert.Equal(7, metadata.EnumerateObject().Count());
     }
 
     [Fact]
@@ -138,7 +139,7 @@ public sealed class MetadataTests : EngineTestBase
         await Engine.CreateQueueAsync(Project, "q");
         await AssertInvalid(key, () => Engine.ReplaceQueueMetadataAsync(Project, "q", Utf8($"{{\"{key}\":{value}}}")));
         await AssertInvalid(key, () => Engine.PatchQueueMetadataAsync(Project, "q", [Add(key, value)]));
-        Assert.Equal(6, (await MetadataAsync("q")).EnumerateObject().Count());
+        Assert.Equal(7, (await MetadataAsync("q")).EnumerateObject().Count());
     }
 
     [Theory]
