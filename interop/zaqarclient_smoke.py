@@ -7,7 +7,7 @@ Prerequisites (the caller does these; .ci/run does them in CI):
 
 What it does: starts the built server (dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll) on a free
 loopback port with a temporary data directory, waits (at most 60 s) for its "Marconi listening on" line, then runs
-the queue, stats, message and claim operations of zaqarclient (noauth) for API versions 2 and 1.1, asserting every
+the queue, stats, message and claim operations of zaqarclient (noauth) for API versions 2, 1.1 and 1, asserting every
 result. The server runs with a signed-URL key (MARCONI_SIGNED_URL_KEY), and for v2 the script checks pre-signed URLs
 against Zaqar's own code (python3-zaqar's zaqar.common.urls): URLs it signs are accepted through zaqarclient's
 signed-url auth backend, tampered, expired or misused ones are refused, and the server's share answer verifies with
@@ -732,6 +732,132 @@ def run_signed_urls(r, url):
     s('queues deleted', cleanup)
 
 
+def run_v1(r, url):
+    """API v1 through zaqarclient's v1 client: explicit queues, the metadata resource, bare-array posts and claims."""
+    tag = uuid.uuid4().hex[:8]
+    qname = 'interop-v1-' + tag
+    producer = make_client(url, 1)
+    consumer = make_client(url, 1)
+    st = {}
+
+    def s(name, fn):
+        return r.step('v1 %s' % name, fn)
+
+    s('health', lambda: check(producer.health() is True, 'GET /v1/health did not answer 204'))
+
+    def create():
+        st['q'] = producer.queue(qname)  # v1 auto_create: PUT /v1/queues/{name}
+        st['cq'] = consumer.queue(qname, auto_create=False)
+        check(st['q'].exists() is True, 'HEAD of a created queue')  # HEAD /v1/queues/{name}: 204
+        check(producer.queue(qname + '-missing', auto_create=False).exists() is False, 'HEAD of a missing queue')
+    if not s('queue create and exists (HEAD)', create):
+        return
+
+    meta = {'color': 'red', 'nested': {'k': [1, 2]}}
+
+    def metadata():
+        st['q'].metadata(new_meta=dict(meta))  # PUT /v1/queues/{name}/metadata
+        check_eq(st['q'].metadata(force_reload=True), meta, 'metadata')  # GET .../metadata
+        st['q'].metadata(new_meta={'color': 'blue'})  # PUT replaces
+        check_eq(st['q'].metadata(force_reload=True), {'color': 'blue'}, 'metadata after replace')
+        expect_error(zerrors.MalformedRequest, lambda: st['q'].metadata(new_meta={'_default_message_ttl': 60}),
+                     'reserved metadata key on v1')
+        missing = producer.queue(qname + '-missing', auto_create=False)
+        expect_error(zerrors.ResourceNotFound, lambda: missing.metadata(force_reload=True), 'metadata of a missing queue')
+    s('queue metadata (PUT replaces, GET, reserved keys refused)', metadata)
+
+    def listing():
+        names = [q.name for q in producer.queues(limit=20)]
+        check(qname in names, '%s missing from listing %r' % (qname, names))
+        other = zclient.Client(url, version=1, conf={
+            'client_uuid': str(uuid.uuid4()),
+            'auth_opts': {'backend': 'noauth', 'options': {'os_project_id': 'interop-v1-other-' + tag}}})
+        check_eq([q.name for q in other.queues()], [], 'listing of another project (204)')
+    s('queue list (empty project answers 204)', listing)
+
+    def stats_empty():
+        check_eq(queue_stats(st['q']), {'claimed': 0, 'free': 0, 'total': 0}, 'stats of an empty queue')
+        missing = producer.queue(qname + '-missing', auto_create=False)
+        expect_error(zerrors.ResourceNotFound, lambda: missing.stats, 'stats of a missing queue')
+    s('stats (empty, missing queue -> 404)', stats_empty)
+
+    def post():
+        result = st['q'].post([{'body': b, 'ttl': 600} for b in BODIES])  # bare array
+        check_eq(result.get('partial'), False, 'partial')
+        ids = ids_of(result)
+        check_eq(len(set(ids)), 3, 'distinct message ids')
+        check(all('/v1/queues/%s/messages/' % qname in h for h in result['resources']), 'hrefs %r' % result)
+        st['ids'] = ids
+        missing = producer.queue(qname + '-missing', auto_create=False)
+        expect_error(zerrors.ResourceNotFound, lambda: missing.post({'body': 1, 'ttl': 60}), 'post to a missing queue')
+    if not s('message post (batch of 3; missing queue -> 404)', post):
+        return
+    ids = st['ids']
+
+    def stats_posted():
+        m = queue_stats(st['q'])
+        check_eq((m['free'], m['claimed'], m['total']), (3, 0, 3), 'stats free/claimed/total')
+        check(m['oldest']['href'].endswith(ids[0]) and m['newest']['href'].endswith(ids[2]), 'oldest/newest %r' % m)
+    s('stats (3 posted)', stats_posted)
+
+    def listing_messages():
+        check_eq(list(st['q'].messages()), [], 'own messages without echo (204)')
+        got = list(st['q'].messages(echo=True))
+        check_eq([msg_id(m) for m in got], ids, 'listed ids')
+        check_eq([m.body for m in got], BODIES, 'listed bodies')
+        check_eq([msg_id(m) for m in st['cq'].messages(limit=2)], ids[:2], 'first page (limit 2)')
+    s('message list (echo, other client, limit)', listing_messages)
+
+    def get_messages():
+        m = st['q'].message(ids[1])
+        check_message(m, ids[1], BODIES[1], 'message')
+        check_eq(m.ttl, 600, 'message ttl')
+        got = list(st['q'].messages(ids[0], ids[2]))  # bare array
+        check_eq(sorted(msg_id(x) for x in got), sorted([ids[0], ids[2]]), 'ids from get many')
+        expect_error(zerrors.ResourceNotFound, lambda: st['q'].message('5f0f0f0f0f0f0f0f0f0f0f0f'), 'get missing id')
+    s('message get, get many, missing -> 404', get_messages)
+
+    def claim():
+        c = st['cq'].claim(ttl=120, grace=60, limit=2)  # bare array of claimed messages
+        check(c.id, 'claim without id')
+        msgs = list(c)
+        check_eq([msg_id(m) for m in msgs], ids[:2], 'claimed ids')
+        check(all(m.claim_id == c.id for m in msgs), 'claim id in claimed hrefs')
+        check_eq(queue_stats(st['q'])['claimed'], 2, 'claimed count')
+        fresh = st['cq'].claim(id=c.id)
+        check_eq(fresh.ttl, 120, 'claim ttl')  # GET .../claims/{id}
+        check_eq(sorted(msg_id(m) for m in fresh), sorted(ids[:2]), 'messages of the claim')
+        c.update(ttl=180, grace=90)  # PATCH
+        check_eq(st['cq'].claim(id=c.id).ttl, 180, 'claim ttl after update')
+        check_eq([msg_id(m) for m in st['cq'].messages()], ids[2:], 'listing hides claimed')
+        st['claim'], st['claimed'] = c, msgs
+    if not s('claim create, get, update', claim):
+        return
+
+    def claimed_deletes():
+        req, trans = consumer._request_and_transport()
+        expect_error(zerrors.ForbiddenError, lambda: v1core.message_delete(trans, req, qname, ids[0]),
+                     'delete claimed message without claim_id')
+        st['claimed'][0].delete()  # its href carries ?claim_id=
+        expect_error(zerrors.ResourceNotFound, lambda: st['q'].message(ids[0]), 'get deleted message')
+        st['claim'].delete()
+        expect_error(zerrors.ResourceNotFound, lambda: st['cq'].claim(id=st['claim'].id).ttl, 'get released claim')
+        rest = st['cq'].claim(ttl=60, grace=60, limit=20)
+        check_eq(sorted(msg_id(m) for m in rest), sorted(ids[1:]), 'claimed everything left after release')
+        check_eq(list(st['cq'].claim(ttl=60, grace=60)), [], 'claim when nothing is free (204)')
+    s('claimed message delete (403 without claim), claim release, empty claim', claimed_deletes)
+
+    def deletes():
+        extra = ids_of(st['q'].post([{'body': {'extra': i}, 'ttl': 600} for i in range(2)]))
+        st['q'].delete_messages(*extra)  # DELETE .../messages?ids=
+        req, trans = producer._request_and_transport()
+        check_eq(v1core.message_get_many(trans, req, qname, extra), None, 'get many of deleted ids (204)')
+        expect_error(zerrors.MalformedRequest, lambda: list(st['q'].pop(count=1)), 'pop on v1')
+        st['q'].delete()
+        check(st['q'].exists() is False, 'deleted queue still exists')
+    s('message delete many, no pop, queue delete', deletes)
+
+
 def main():
     r = Runner()
     server = Server()
@@ -749,6 +875,7 @@ def main():
                 if version >= 2:
                     run_signed_urls(r, server.url)
             run_subscriptions(r, server.url)
+            run_v1(r, server.url)
     finally:
         code = server.stop()
         if code == 0:

@@ -6,13 +6,15 @@ namespace Marconi.Http.Api;
 /// <summary>One validated request as the endpoints see it.</summary>
 internal sealed class ApiContext
 {
-    public ApiContext(HttpRequest request, HttpResponse response, RouteMatch route, string project, Guid clientId, CancellationToken cancellationToken)
+    private readonly Guid? _clientId;
+
+    public ApiContext(HttpRequest request, HttpResponse response, RouteMatch route, string project, Guid? clientId, CancellationToken cancellationToken)
     {
         Request = request;
         Response = response;
         Route = route;
         Project = project;
-        ClientId = clientId;
+        _clientId = clientId;
         CancellationToken = cancellationToken;
         Query = QueryString.Parse(request.Query);
     }
@@ -27,9 +29,15 @@ internal sealed class ApiContext
 
     public bool IsV2 => Route.Version == ApiVersion.V2;
 
+    public bool IsV1 => Route.Version == ApiVersion.V1;
+
     public string Project { get; }
 
-    public Guid ClientId { get; }
+    /// <summary>
+    /// The Client-ID of the request. v1.1 and v2 require it on every request (checked before the endpoint runs); v1
+    /// only where Zaqar's v1 resources read it (posting and listing messages), so a missing one is a 400 here.
+    /// </summary>
+    public Guid ClientId => _clientId ?? throw HeaderRules.MissingClientId();
 
     public CancellationToken CancellationToken { get; }
 
@@ -41,7 +49,10 @@ internal sealed class ApiContext
     /// <summary>The message or claim id of the route.</summary>
     public string ResourceId => Route.ResourceId ?? throw new InvalidOperationException("The route has no resource id.");
 
-    /// <summary><c>/v2/queues</c> or <c>/v1.1/queues</c>.</summary>
+    /// <summary>The request path with its query, as Zaqar's v1 answers it in <c>Content-Location</c>.</summary>
+    public string RelativeUri => Request.Query.Length == 0 ? Request.Path : Request.Path + "?" + Request.Query;
+
+    /// <summary><c>/v2/queues</c>, <c>/v1.1/queues</c> or <c>/v1/queues</c>.</summary>
     public string QueuesPath => RouteTable.Prefix(Version) + "/queues";
 
     /// <summary><c>/v2/queues/{queue}</c>.</summary>

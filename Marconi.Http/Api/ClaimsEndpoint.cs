@@ -35,6 +35,11 @@ internal sealed class ClaimsEndpoint
     public async ValueTask GetAsync(ApiContext context)
     {
         var claim = await _engine.GetClaimAsync(context.Project, context.Queue, context.ResourceId, context.CancellationToken).ConfigureAwait(false);
+        if (context.IsV1)
+        {
+            context.Response.AddHeader("Content-Location", context.RelativeUri);
+        }
+
         using var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteNumber("age", claim.Age);
@@ -59,7 +64,8 @@ internal sealed class ClaimsEndpoint
         context.Response.StatusCode = 204;
     }
 
-    private static (int? Ttl, int? Grace) ParseTimes(ReadOnlyMemory<byte> body, bool required)
+    /// <summary>The <c>ttl</c> and <c>grace</c> of a claim body (each null when absent); an empty body is a 400 when <paramref name="required"/>.</summary>
+    public static (int? Ttl, int? Grace) ParseTimes(ReadOnlyMemory<byte> body, bool required)
     {
         if (body.IsEmpty)
         {

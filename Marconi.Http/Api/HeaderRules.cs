@@ -27,13 +27,22 @@ internal static class HeaderRules
         }
     }
 
+    /// <summary>
+    /// The project v1 requests without X-Project-ID are served in (Zaqar's "no project" scope). The engine needs a
+    /// project id, and any printable one could also come in the header, so this one is refused as a header value.
+    /// </summary>
+    public const string V1NoProject = "~marconi-v1-no-project~";
+
     /// <summary>The Client-ID header as a UUID; 400 when missing or malformed.</summary>
-    public static Guid ClientId(HttpRequest request)
+    public static Guid ClientId(HttpRequest request) => OptionalClientId(request) ?? throw MissingClientId();
+
+    /// <summary>The Client-ID header as a UUID, null when absent (Zaqar's v1 hook); 400 when present but malformed, even empty.</summary>
+    public static Guid? OptionalClientId(HttpRequest request)
     {
         var value = request.GetHeader("Client-ID");
         if (value is null)
         {
-            throw new ApiException(400, "Missing header value", "The Client-ID header is required.");
+            return null;
         }
 
         if (!Guid.TryParse(value.Trim(), out var clientId))
@@ -44,13 +53,19 @@ internal static class HeaderRules
         return clientId;
     }
 
-    /// <summary>The X-Project-ID header; 400 when missing, empty, too long or not printable ASCII.</summary>
-    public static string ProjectId(HttpRequest request, QueueLimits limits)
+    /// <summary>The 400 falcon answers when a required Client-ID header is missing.</summary>
+    public static ApiException MissingClientId() => new(400, "Missing header value", "The Client-ID header is required.");
+
+    /// <summary>
+    /// The X-Project-ID header; 400 when missing (except on v1, which serves <see cref="V1NoProject"/> then, as Zaqar
+    /// serves v1 without a project), empty, too long or not printable ASCII.
+    /// </summary>
+    public static string ProjectId(HttpRequest request, QueueLimits limits, bool optional = false)
     {
         var value = request.GetHeader("X-Project-ID");
         if (value is null)
         {
-            throw new ApiException(400, "Project-Id Missing", "The header X-PROJECT-ID was missing");
+            return optional ? V1NoProject : throw new ApiException(400, "Project-Id Missing", "The header X-PROJECT-ID was missing");
         }
 
         if (value.Length == 0)
@@ -69,6 +84,11 @@ internal static class HeaderRules
             {
                 throw new ApiException(400, "Invalid project id", "Project ids may only contain printable ASCII characters without spaces.");
             }
+        }
+
+        if (string.Equals(value, V1NoProject, StringComparison.Ordinal))
+        {
+            throw new ApiException(400, "Invalid project id", "This project id is reserved.");
         }
 
         return value;

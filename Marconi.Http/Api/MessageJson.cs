@@ -3,14 +3,21 @@ using Marconi.Core.Model;
 
 namespace Marconi.Http.Api;
 
-/// <summary>Writes messages in Zaqar's v1.1/v2 shape; bodies are copied byte for byte (validated when posted).</summary>
+/// <summary>
+/// Writes messages in Zaqar's shapes (v1.1/v2: <c>format_message_v1_1</c>, v1: <c>format_message_v1</c>, without
+/// <c>id</c>); bodies are copied byte for byte (validated when posted).
+/// </summary>
 internal static class MessageJson
 {
-    /// <summary><c>{"id", "href", "ttl", "age", "body"}</c>; the href carries the claim id when one is given.</summary>
+    /// <summary><c>{"id", "href", "ttl", "age", "body"}</c> (v1: no <c>id</c>); the href carries the claim id when one is given.</summary>
     public static void Write(Utf8JsonWriter writer, ApiContext context, QueuedMessage message, string? claimId)
     {
         writer.WriteStartObject();
-        writer.WriteString("id", message.Id);
+        if (!context.IsV1)
+        {
+            writer.WriteString("id", message.Id);
+        }
+
         writer.WriteString("href", context.MessageHref(message.Id, claimId));
         writer.WriteNumber("ttl", message.Ttl);
         writer.WriteNumber("age", message.Age);
@@ -33,15 +40,28 @@ internal static class MessageJson
         writer.WriteEndObject();
     }
 
-    /// <summary><c>"messages": [...]</c> with each message's own claim id in its href, or <paramref name="claimId"/> when given.</summary>
+    /// <summary>
+    /// <c>"messages": [...]</c> with <paramref name="claimId"/> in each href when given, else each message's own claim
+    /// id (v1 lists hrefs without one: Zaqar's v1 passes no claim to <c>format_message_v1</c> there).
+    /// </summary>
     public static void WriteArray(Utf8JsonWriter writer, ApiContext context, IReadOnlyList<QueuedMessage> messages, string? claimId = null)
     {
-        writer.WriteStartArray("messages");
+        writer.WritePropertyName("messages");
+        WriteItems(writer, context, messages, claimId);
+    }
+
+    /// <summary>The bare array of <see cref="WriteArray"/> (v1 answers claims and gets by ids with one).</summary>
+    public static void WriteItems(Utf8JsonWriter writer, ApiContext context, IReadOnlyList<QueuedMessage> messages, string? claimId = null)
+    {
+        writer.WriteStartArray();
         foreach (var message in messages)
         {
-            Write(writer, context, message, claimId ?? message.ClaimId);
+            Write(writer, context, message, claimId ?? OwnClaim(context, message));
         }
 
         writer.WriteEndArray();
     }
+
+    /// <summary>The claim id a message's own href carries: its claim's, except on v1.</summary>
+    public static string? OwnClaim(ApiContext context, QueuedMessage message) => context.IsV1 ? null : message.ClaimId;
 }

@@ -43,6 +43,15 @@ internal sealed class MessagesEndpoint
         }
 
         var ids = await _engine.PostMessagesAsync(context.Project, context.Queue, messages, context.ClientId, _options.PostDurability, context.CancellationToken).ConfigureAwait(false);
+        WritePosted(context, ids);
+    }
+
+    /// <summary>
+    /// 201 for posted messages: a Location naming them all and <c>{"resources": [hrefs]}</c>; v1 adds
+    /// <c>"partial": false</c> (posts are all or nothing, so Zaqar's v1 always answers false).
+    /// </summary>
+    public static void WritePosted(ApiContext context, IReadOnlyList<string> ids)
+    {
         var path = context.QueuePath + "/messages";
         context.Response.StatusCode = 201;
         context.Response.AddHeader("Location", path + "?ids=" + string.Join(',', ids));
@@ -55,13 +64,26 @@ internal sealed class MessagesEndpoint
         }
 
         writer.WriteEndArray();
+        if (context.IsV1)
+        {
+            writer.WriteBoolean("partial", false);
+        }
+
         writer.WriteEndObject();
     }
 
-    /// <summary>GET /queues/{q}/messages: by <c>ids</c> (404 when none exist) or a page with a next link.</summary>
+    /// <summary>
+    /// GET /queues/{q}/messages: by <c>ids</c> (404 when none exist; v1 answers 204 and a bare array) or a page with a
+    /// next link (v1 answers an empty page with 204).
+    /// </summary>
     public async ValueTask GetAsync(ApiContext context)
     {
         var ids = context.Query.GetList("ids");
+        if (context.IsV1)
+        {
+            context.Response.AddHeader("Content-Location", context.RelativeUri);
+        }
+
         if (ids is not null)
         {
             await GetByIdsAsync(context, ids).ConfigureAwait(false);
@@ -87,6 +109,11 @@ internal sealed class MessagesEndpoint
                 IncludeDelayed = includeDelayed == true,
             },
             context.CancellationToken).ConfigureAwait(false);
+        if (context.IsV1 && page.Messages.Count == 0)
+        {
+            context.Response.StatusCode = 204;
+            return;
+        }
 
         using var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
@@ -148,8 +175,13 @@ internal sealed class MessagesEndpoint
     public async ValueTask GetOneAsync(ApiContext context)
     {
         var message = await _engine.GetMessageAsync(context.Project, context.Queue, context.ResourceId, context.CancellationToken).ConfigureAwait(false);
+        if (context.IsV1)
+        {
+            context.Response.AddHeader("Content-Location", context.RelativeUri);
+        }
+
         using var writer = JsonResponse.Start(context.Response);
-        MessageJson.Write(writer, context, message, message.ClaimId);
+        MessageJson.Write(writer, context, message, MessageJson.OwnClaim(context, message));
     }
 
     /// <summary>DELETE /queues/{q}/messages/{id}[?claim_id=]: 204; 403 claimed without claim id, 400 wrong claim id.</summary>
@@ -162,6 +194,20 @@ internal sealed class MessagesEndpoint
     private async ValueTask GetByIdsAsync(ApiContext context, List<string> ids)
     {
         var messages = await _engine.GetMessagesAsync(context.Project, context.Queue, ids, context.CancellationToken).ConfigureAwait(false);
+        if (context.IsV1)
+        {
+            // Zaqar's v1 answers no match with 204 and the matches as a bare array.
+            if (messages.Count == 0)
+            {
+                context.Response.StatusCode = 204;
+                return;
+            }
+
+            using var items = JsonResponse.Start(context.Response);
+            MessageJson.WriteItems(items, context, messages);
+            return;
+        }
+
         if (messages.Count == 0)
         {
             throw new ApiException(
@@ -199,14 +245,15 @@ internal sealed class MessagesEndpoint
             messages = [];
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                messages.Add(ParseMessage(ref reader, body, withDelay));
+                messages.Add(ParseMessage(ref reader, body, withDelay, requireTtl: false));
             }
         }
 
         return messages ?? throw ApiException.BadRequest("No messages were found in the request body.");
     }
 
-    private static NewMessage ParseMessage(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, bool withDelay)
+    /// <summary>One message object of a post (the reader on its start): <c>body</c>, <c>ttl</c> (v1 requires it), <c>delay</c> when asked.</summary>
+    public static NewMessage ParseMessage(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, bool withDelay, bool requireTtl)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -238,6 +285,12 @@ internal sealed class MessagesEndpoint
                 RequestBody.ReadValue(ref reader);
                 reader.Skip();
             }
+        }
+
+        // Zaqar checks its post spec in order: ttl, then body.
+        if (requireTtl && ttl is null)
+        {
+            throw ApiException.BadBody("Missing \"ttl\" field.");
         }
 
         if (messageBody is null)

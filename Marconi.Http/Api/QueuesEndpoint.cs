@@ -21,19 +21,32 @@ internal sealed class QueuesEndpoint
         _maxMetadataSize = maxMetadataSize;
     }
 
-    /// <summary>GET /queues: a page of queues by name, with a next link when the page is not empty.</summary>
+    /// <summary>
+    /// GET /queues: a page of queues by name, with a next link when the page is not empty. v1 answers an empty page
+    /// with 204, knows no <c>name</c> or <c>with_count</c>, and names the page in Content-Location.
+    /// </summary>
     public async ValueTask ListAsync(ApiContext context)
     {
         var query = context.Query;
         var marker = query.Get("marker");
         var limit = query.GetInt("limit");
         var detailed = query.GetBool("detailed");
-        var name = query.Get("name");
-        var withCount = query.GetBool("with_count");
+        var name = context.IsV1 ? null : query.Get("name");
+        var withCount = context.IsV1 ? null : query.GetBool("with_count");
         var page = await _engine.ListQueuesAsync(
             context.Project,
             new QueueListOptions { Marker = marker, Limit = limit, Detailed = detailed == true, NamePrefix = name, WithCount = withCount == true },
             context.CancellationToken).ConfigureAwait(false);
+        if (context.IsV1)
+        {
+            if (page.Queues.Count == 0)
+            {
+                context.Response.StatusCode = 204;
+                return;
+            }
+
+            context.Response.AddHeader("Content-Location", context.RelativeUri);
+        }
 
         using var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
@@ -78,10 +91,10 @@ internal sealed class QueuesEndpoint
         writer.WriteEndObject();
     }
 
-    /// <summary>PUT /queues/{q}: 201 when created, 204 when it existed; Location either way.</summary>
+    /// <summary>PUT /queues/{q}: 201 when created, 204 when it existed; Location either way. v1 takes no metadata (its body is not read).</summary>
     public async ValueTask CreateAsync(ApiContext context)
     {
-        var body = context.Request.Body;
+        var body = context.IsV1 ? ReadOnlyMemory<byte>.Empty : context.Request.Body;
         if (body.Length > _maxMetadataSize)
         {
             throw MetadataTooLarge();
@@ -155,9 +168,18 @@ internal sealed class QueuesEndpoint
         context.Response.StatusCode = 204;
     }
 
-    /// <summary>GET /queues/{q}/stats: counts, and the oldest and newest messages when there are any.</summary>
+    /// <summary>
+    /// GET /queues/{q}/stats: counts, and the oldest and newest messages when there are any. v1 answers 404 for a
+    /// queue that does not exist and names the stats in Content-Location.
+    /// </summary>
     public async ValueTask StatsAsync(ApiContext context)
     {
+        if (context.IsV1)
+        {
+            await EnsureExistsAsync(context).ConfigureAwait(false);
+            context.Response.AddHeader("Content-Location", context.Request.Path);
+        }
+
         var stats = await _engine.GetQueueStatsAsync(context.Project, context.Queue, context.CancellationToken).ConfigureAwait(false);
         using var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
@@ -206,10 +228,21 @@ internal sealed class QueuesEndpoint
         context.Response.StatusCode = 204;
     }
 
-    private ApiException MetadataTooLarge() =>
-        new(413, ErrorTitles.TooLarge, string.Create(CultureInfo.InvariantCulture, $"Queue metadata is too large. Max size: {_maxMetadataSize}"));
+    /// <summary>404 in Zaqar's words when the route's queue does not exist.</summary>
+    public async ValueTask EnsureExistsAsync(ApiContext context)
+    {
+        if (!await _engine.QueueExistsAsync(context.Project, context.Queue, context.CancellationToken).ConfigureAwait(false))
+        {
+            throw QueueNotFound(context);
+        }
+    }
 
-    private async ValueTask<ReadOnlyMemory<byte>> StoredMetadataAsync(ApiContext context)
+    /// <summary>The 404 of a missing queue, worded as Zaqar's QueueDoesNotExist.</summary>
+    public static ApiException QueueNotFound(ApiContext context) =>
+        new(404, ErrorTitles.NotFound, $"Queue {context.Queue} does not exist for project {context.Project}");
+
+    /// <summary>The queue's stored metadata (no reserved defaults filled in); null when the queue does not exist.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> FindStoredMetadataAsync(ApiContext context)
     {
         // The engine exposes stored metadata through detailed listings: a prefix filter on the exact name puts the
         // queue itself first when it exists.
@@ -217,13 +250,19 @@ internal sealed class QueuesEndpoint
             context.Project,
             new QueueListOptions { NamePrefix = context.Queue, Limit = 1, Detailed = true },
             context.CancellationToken).ConfigureAwait(false);
-        if (page.Queues.Count == 1 && string.Equals(page.Queues[0].Name, context.Queue, StringComparison.Ordinal) && !page.Queues[0].Metadata.IsEmpty)
+        if (page.Queues.Count == 1 && string.Equals(page.Queues[0].Name, context.Queue, StringComparison.Ordinal))
         {
-            return page.Queues[0].Metadata;
+            return page.Queues[0].Metadata.IsEmpty ? QueueMetadata.Empty.Json : page.Queues[0].Metadata;
         }
 
-        return QueueMetadata.Empty.Json;
+        return null;
     }
+
+    private ApiException MetadataTooLarge() =>
+        new(413, ErrorTitles.TooLarge, string.Create(CultureInfo.InvariantCulture, $"Queue metadata is too large. Max size: {_maxMetadataSize}"));
+
+    private async ValueTask<ReadOnlyMemory<byte>> StoredMetadataAsync(ApiContext context) =>
+        await FindStoredMetadataAsync(context).ConfigureAwait(false) ?? QueueMetadata.Empty.Json;
 
     private static void WriteStamp(Utf8JsonWriter writer, ApiContext context, string name, MessageStamp stamp)
     {

@@ -28,7 +28,12 @@ internal sealed class SystemEndpoint
         var response = context.Response;
         response.AddHeader("Content-Type", HomeDocuments.JsonHome);
         response.AddHeader("Cache-Control", "max-age=86400");
-        response.Body.Write(context.Version == ApiVersion.V1_1 ? HomeDocuments.V1_1 : HomeDocuments.V2);
+        response.Body.Write(context.Version switch
+        {
+            ApiVersion.V1 => HomeDocuments.V1,
+            ApiVersion.V1_1 => HomeDocuments.V1_1,
+            _ => HomeDocuments.V2,
+        });
     }
 
     /// <summary>GET|HEAD /v2/ping: 204.</summary>
@@ -37,21 +42,36 @@ internal sealed class SystemEndpoint
     /// <summary>GET /v2/health: 200 with whether storage answers (a read of a probe queue).</summary>
     public async ValueTask HealthAsync(ApiContext context)
     {
-        var reachable = true;
-        try
-        {
-            await _engine.QueueExistsAsync(context.Project, ProbeQueue, context.CancellationToken).ConfigureAwait(false);
-        }
-        catch (QueueException error) when (error.Kind == QueueErrorKind.StorageUnavailable)
-        {
-            reachable = false;
-        }
-
+        var reachable = await StorageReachableAsync(context).ConfigureAwait(false);
         using var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteBoolean("storage_reachable", reachable);
         writer.WriteStartObject("operation_status");
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>GET /v1/health: 204 when storage answers, 503 when not; HEAD /v1/health: 204 without asking storage (as Zaqar).</summary>
+    public async ValueTask HealthV1Async(ApiContext context)
+    {
+        if (context.Request.Method == "GET" && !await StorageReachableAsync(context).ConfigureAwait(false))
+        {
+            throw new ApiException(503, ErrorTitles.ServiceUnavailable, "Storage is not reachable.");
+        }
+
+        context.Response.StatusCode = 204;
+    }
+
+    private async ValueTask<bool> StorageReachableAsync(ApiContext context)
+    {
+        try
+        {
+            await _engine.QueueExistsAsync(context.Project, ProbeQueue, context.CancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (QueueException error) when (error.Kind == QueueErrorKind.StorageUnavailable)
+        {
+            return false;
+        }
     }
 }

@@ -8,7 +8,7 @@ using Marconi.Http.Hosting;
 namespace Marconi.Http.Api;
 
 /// <summary>
-/// Serves the OpenStack Zaqar v2 and v1.1 queue API from a <see cref="QueueEngine"/>: routes a request, runs Zaqar's
+/// Serves the OpenStack Zaqar v2, v1.1 and v1 queue API from a <see cref="QueueEngine"/>: routes a request, runs Zaqar's
 /// header checks (Accept, Client-ID, X-Project-ID), calls the engine and answers JSON in Zaqar's shapes. Errors are
 /// answered as <c>{"title", "description"}</c> with Zaqar's statuses; the handler never throws for bad input.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly SubscriptionsEndpoint _subscriptions;
     private readonly SystemEndpoint _system;
     private readonly ShareEndpoint _share;
+    private readonly V1.V1Dispatcher _v1;
     private readonly string? _signedUrlSecretKey;
 
     /// <summary>Creates the handler.</summary>
@@ -38,6 +39,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _system = new SystemEndpoint(engine);
         _signedUrlSecretKey = options.SignedUrlSecretKey;
         _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
+        _v1 = new V1.V1Dispatcher(engine, _queues, _messages, _claims, _system, options);
     }
 
     /// <inheritdoc />
@@ -90,8 +92,10 @@ public sealed class ZaqarApiHandler : IHttpHandler
             return;
         }
 
-        var clientId = HeaderRules.ClientId(request);
-        var project = HeaderRules.ProjectId(request, _engine.Limits);
+        // Zaqar's hooks require Client-ID and X-Project-ID from v1.1 on; v1 checks a Client-ID only when present.
+        var isV1 = route.Version == ApiVersion.V1;
+        Guid? clientId = isV1 ? HeaderRules.OptionalClientId(request) : HeaderRules.ClientId(request);
+        var project = HeaderRules.ProjectId(request, _engine.Limits, optional: isV1);
         CheckMethod(request, route);
         if (request.Method == "OPTIONS")
         {
@@ -105,6 +109,12 @@ public sealed class ZaqarApiHandler : IHttpHandler
         }
 
         var context = new ApiContext(request, response, route, project, clientId, cancellationToken);
+        if (isV1)
+        {
+            await _v1.DispatchAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         switch (route.Kind, request.Method)
         {
             case (RouteKind.Home, _):

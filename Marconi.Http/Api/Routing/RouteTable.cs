@@ -6,6 +6,9 @@ internal enum ApiVersion
     /// <summary>Not versioned: only <c>GET /</c>.</summary>
     None,
 
+    /// <summary>Zaqar v1 (1.0).</summary>
+    V1,
+
     /// <summary>Zaqar v1.1.</summary>
     V1_1,
 
@@ -23,6 +26,7 @@ internal enum RouteKind
     Queues,
     Queue,
     QueueStats,
+    QueueMetadata,
     QueuePurge,
     QueueShare,
     Messages,
@@ -42,19 +46,22 @@ internal static class RouteTable
 {
     private static readonly Route[] Routes =
     [
-        new(RouteKind.Home, "", Both, ["GET"]),
+        new(RouteKind.Home, "", All, ["GET"]),
         new(RouteKind.Ping, "ping", Both, ["GET", "HEAD"]),
         new(RouteKind.Health, "health", Both, ["GET"]),
-        new(RouteKind.Queues, "queues", Both, ["GET"]),
+        new(RouteKind.Health, "health", V1Only, ["GET", "HEAD"]),
+        new(RouteKind.Queues, "queues", All, ["GET"]),
         new(RouteKind.Queue, "queues/{queue}", V2Only, ["GET", "PUT", "PATCH", "DELETE"]),
         new(RouteKind.Queue, "queues/{queue}", V11Only, ["GET", "PUT", "DELETE"]),
-        new(RouteKind.QueueStats, "queues/{queue}/stats", Both, ["GET"]),
+        new(RouteKind.Queue, "queues/{queue}", V1Only, ["GET", "HEAD", "PUT", "DELETE"]),
+        new(RouteKind.QueueStats, "queues/{queue}/stats", All, ["GET"]),
+        new(RouteKind.QueueMetadata, "queues/{queue}/metadata", V1Only, ["GET", "PUT"]),
         new(RouteKind.QueuePurge, "queues/{queue}/purge", V2Only, ["POST"]),
         new(RouteKind.QueueShare, "queues/{queue}/share", V2Only, ["POST"]),
-        new(RouteKind.Messages, "queues/{queue}/messages", Both, ["GET", "POST", "DELETE"]),
-        new(RouteKind.Message, "queues/{queue}/messages/{id}", Both, ["GET", "DELETE"]),
-        new(RouteKind.Claims, "queues/{queue}/claims", Both, ["POST"]),
-        new(RouteKind.Claim, "queues/{queue}/claims/{id}", Both, ["GET", "PATCH", "DELETE"]),
+        new(RouteKind.Messages, "queues/{queue}/messages", All, ["GET", "POST", "DELETE"]),
+        new(RouteKind.Message, "queues/{queue}/messages/{id}", All, ["GET", "DELETE"]),
+        new(RouteKind.Claims, "queues/{queue}/claims", All, ["POST"]),
+        new(RouteKind.Claim, "queues/{queue}/claims/{id}", All, ["GET", "PATCH", "DELETE"]),
         new(RouteKind.Subscriptions, "queues/{queue}/subscriptions", V2Only, ["GET", "POST"]),
         new(RouteKind.Subscription, "queues/{queue}/subscriptions/{id}", V2Only, ["GET", "PATCH", "DELETE"]),
         new(RouteKind.SubscriptionConfirm, "queues/{queue}/subscriptions/{id}/confirm", V2Only, ["PUT"]),
@@ -62,10 +69,17 @@ internal static class RouteTable
 
     private const int V2Only = 1;
     private const int V11Only = 2;
+    private const int V1Only = 4;
     private const int Both = V2Only | V11Only;
+    private const int All = Both | V1Only;
 
-    /// <summary>The path prefix of a version (<c>/v2</c>, <c>/v1.1</c>).</summary>
-    public static string Prefix(ApiVersion version) => version == ApiVersion.V1_1 ? "/v1.1" : "/v2";
+    /// <summary>The path prefix of a version (<c>/v2</c>, <c>/v1.1</c>, <c>/v1</c>).</summary>
+    public static string Prefix(ApiVersion version) => version switch
+    {
+        ApiVersion.V1 => "/v1",
+        ApiVersion.V1_1 => "/v1.1",
+        _ => "/v2",
+    };
 
     /// <summary>Finds the route of a path; false when no resource lives there (404).</summary>
     public static bool TryMatch(string path, out RouteMatch match)
@@ -93,6 +107,7 @@ internal static class RouteTable
         {
             "v2" => ApiVersion.V2,
             "v1.1" => ApiVersion.V1_1,
+            "v1" => ApiVersion.V1,
             _ => ApiVersion.None,
         };
         if (version == ApiVersion.None)
@@ -101,7 +116,12 @@ internal static class RouteTable
         }
 
         var rest = new ArraySegment<string>(segments, 2, count - 2);
-        var flag = version == ApiVersion.V2 ? V2Only : V11Only;
+        var flag = version switch
+        {
+            ApiVersion.V2 => V2Only,
+            ApiVersion.V1_1 => V11Only,
+            _ => V1Only,
+        };
         foreach (var route in Routes)
         {
             if ((route.Versions & flag) != 0 && route.TryMatch(rest, out var queue, out var id))

@@ -11,6 +11,8 @@ public sealed class ApiPartsTests
     [InlineData("/v2/queues/q/messages/abc", "Message", "V2", "q", "abc")]
     [InlineData("/v2/queues/q/claims/", "Claims", "V2", "q", null)]
     [InlineData("/v1.1/queues/q", "Queue", "V1_1", "q", null)]
+    [InlineData("/v1/queues/q/metadata", "QueueMetadata", "V1", "q", null)]
+    [InlineData("/v1/", "Home", "V1", null, null)]
     [InlineData("/v2", "Home", "V2", null, null)]
     [InlineData("/", "Versions", "None", null, null)]
     public void Routes_match(string path, string kind, string version, string? queue, string? id)
@@ -23,7 +25,9 @@ public sealed class ApiPartsTests
     }
 
     [Theory]
-    [InlineData("/v1/queues")]
+    [InlineData("/v3/queues")]
+    [InlineData("/v1/ping")]
+    [InlineData("/v1.1/queues/q/metadata")]
     [InlineData("v2/queues")]
     [InlineData("/v1.1/queues/q/purge")]
     public void Unknown_routes_do_not_match(string path) => Assert.False(RouteTable.TryMatch(path, out _));

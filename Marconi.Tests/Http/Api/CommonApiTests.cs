@@ -11,7 +11,7 @@ public sealed class CommonApiTests : ApiTestBase
 
         Assert.Equal(300, response.Status);
         var versions = response.Json.GetProperty("versions").EnumerateArray().ToList();
-        Assert.Equal(new[] { "1.1", "2" }, versions.Select(v => v.GetProperty("id").GetString()!).ToArray());
+        Assert.Equal(new[] { "1", "1.1", "2" }, versions.Select(v => v.GetProperty("id").GetString()!).ToArray());
         foreach (var version in versions)
         {
             AssertKeys(version, "id", "links", "media-types", "status", "updated");
