@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -34,6 +35,7 @@ internal sealed class LoadRun : IDisposable
     private readonly string[] _queues;
     private readonly string _pad;
     private readonly string _adminClientId = Guid.NewGuid().ToString();
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private long _budget;
     private long _warmupEnd;
     private long _end;
@@ -71,6 +73,9 @@ internal sealed class LoadRun : IDisposable
     }
 
     public string RunId => _runId;
+
+    /// <summary>The server answers HTTP/1.0 without keep-alive: every request is sent with Connection: close.</summary>
+    public bool ClosesConnections { get; private set; }
     public IReadOnlyList<string> Queues => _queues;
 
     /// <summary>Stops every loop after its request in flight (Ctrl-C).</summary>
@@ -87,6 +92,16 @@ internal sealed class LoadRun : IDisposable
             if (!ping.IsSuccessStatusCode)
             {
                 throw new ServerUnreachableException($"GET {_options.Url}v2/ping answered {(int)ping.StatusCode} {ping.ReasonPhrase}");
+            }
+
+            // A server that answers HTTP/1.0 without keep-alive (Zaqar's stand-alone wsgiref server) closes every
+            // connection after its response. SocketsHttpHandler may still pick such a connection from the pool before
+            // it has seen the FIN, and the request then fails with ResponseEnded; so ask for a close ourselves.
+            ClosesConnections = ping.Version < HttpVersion.Version11 &&
+                !ping.Headers.Connection.Contains("keep-alive", StringComparer.OrdinalIgnoreCase);
+            if (ClosesConnections)
+            {
+                await Console.Error.WriteLineAsync($"note: {_options.Url} answers HTTP/{ping.Version} without keep-alive: one connection per request");
             }
 
             foreach (var queue in _queues)
@@ -379,6 +394,11 @@ internal sealed class LoadRun : IDisposable
         stats.TotalRequests[(int)kind]++;
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.TryAddWithoutValidation("Client-ID", clientId);
+        if (ClosesConnections)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -402,14 +422,32 @@ internal sealed class LoadRun : IDisposable
             else
             {
                 stats.AddError(kind, status.ToString(CultureInfo.InvariantCulture));
+                ReportFirst(string.Create(CultureInfo.InvariantCulture, $"{RunStats.Name(kind)} {status}"), null);
             }
 
             return (new Outcome(status, content), inWindow);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            stats.AddError(kind, Describe(e));
+            var cause = Describe(e);
+            stats.AddError(kind, cause);
+            ReportFirst(RunStats.Name(kind) + " " + cause, e);
             return (new Outcome(0, null), inWindow);
+        }
+    }
+
+    /// <summary>Prints the first error of each kind and cause to stderr, with the exception's chain of messages.</summary>
+    private void ReportFirst(string key, Exception? e)
+    {
+        if (_reported.TryAdd(key, 0))
+        {
+            var detail = new StringBuilder();
+            for (var inner = e; inner is not null; inner = inner.InnerException)
+            {
+                detail.Append(" | ").Append(inner.GetType().Name).Append(": ").Append(inner.Message);
+            }
+
+            Console.Error.WriteLine($"first error {key}{detail}");
         }
     }
 
@@ -417,6 +455,11 @@ internal sealed class LoadRun : IDisposable
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.TryAddWithoutValidation("Client-ID", _adminClientId);
+        if (ClosesConnections)
+        {
+            request.Headers.ConnectionClose = true;
+        }
+
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);

@@ -61,6 +61,7 @@ var report = new Report
     QueueTotals = totals,
     ClientCpuSeconds = cpu,
     ElapsedSeconds = elapsed,
+    ClosesConnections = run.ClosesConnections,
 };
 Console.Write(report.Table());
 if (options.Json)

@@ -18,6 +18,7 @@ internal sealed class Report
     public required IReadOnlyDictionary<string, long?> QueueTotals { get; init; }
     public required double ClientCpuSeconds { get; init; }
     public required double ElapsedSeconds { get; init; }
+    public required bool ClosesConnections { get; init; }
 
     private RunStats All => Merge(Workers.Select(w => w.Stats));
 
@@ -49,6 +50,11 @@ internal sealed class Report
         Line(F($"marconi-load run {RunId}: {o.Url} project={o.Project} queues={o.Queues} producers={o.Producers} consumers={o.Consumers} observers={o.Observers}"));
         Line(F($"  message-size={o.MessageSize} batch={o.Batch} claim-limit={o.ClaimLimit} warmup={o.WarmupSeconds}s duration={o.DurationSeconds}s max-requests={o.MaxRequests}"));
         Line(F($"  measured window {WindowSeconds:F2} s; {Issued} load requests issued in {ElapsedSeconds:F2} s; client CPU {ClientCpuSeconds:F2} s ({100 * ClientCpuSeconds / Math.Max(ElapsedSeconds, 1e-9):F0}% of one core)"));
+        if (ClosesConnections)
+        {
+            Line("  the server answers HTTP/1.0 without keep-alive: one connection per request");
+        }
+
         Line(string.Empty);
 
         Line(F($"{"role",-10} {"workers",7} {"req/s",10}  messages/s"));
@@ -146,6 +152,7 @@ internal sealed class Report
             json.WriteNumber("elapsed_s", Math.Round(ElapsedSeconds, 3));
             json.WriteNumber("issued", Issued);
             json.WriteNumber("client_cpu_s", Math.Round(ClientCpuSeconds, 3));
+            json.WriteBoolean("connection_per_request", ClosesConnections);
 
             json.WriteStartObject("roles");
             foreach (var role in Enum.GetValues<Role>())
