@@ -26,6 +26,9 @@ internal readonly record struct Outcome(int Status, byte[]? Body)
 /// </summary>
 internal sealed class LoadRun : IDisposable
 {
+    /// <summary>Tries of each admin request after the run (stats, queue delete), which a flooded server may time out.</summary>
+    private const int AdminAttempts = 3;
+
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
     private static readonly byte[] ClaimBody = Encoding.UTF8.GetBytes("""{"ttl":300,"grace":60}""");
 
@@ -126,26 +129,31 @@ internal sealed class LoadRun : IDisposable
         foreach (var queue in _queues)
         {
             long? total = null;
-            try
+            for (var attempt = 1; attempt <= AdminAttempts; attempt++)
             {
-                using var response = await AdminAsync(HttpMethod.Get, $"v2/queues/{queue}/stats", null);
-                if (response.IsSuccessStatusCode)
+                try
                 {
-                    using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
-                    if (document.RootElement.TryGetProperty("messages", out var messages) &&
-                        messages.TryGetProperty("total", out var value) && value.TryGetInt64(out var count))
+                    using var response = await AdminAsync(HttpMethod.Get, $"v2/queues/{queue}/stats", null);
+                    if (response.IsSuccessStatusCode)
                     {
-                        total = count;
+                        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+                        if (document.RootElement.TryGetProperty("messages", out var messages) &&
+                            messages.TryGetProperty("total", out var value) && value.TryGetInt64(out var count))
+                        {
+                            total = count;
+                        }
                     }
+                    else
+                    {
+                        await Console.Error.WriteLineAsync($"stats of {queue}: {(int)response.StatusCode}");
+                    }
+
+                    break;
                 }
-                else
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or JsonException)
                 {
-                    await Console.Error.WriteLineAsync($"stats of {queue}: {(int)response.StatusCode}");
+                    await Console.Error.WriteLineAsync($"stats of {queue} (attempt {attempt} of {AdminAttempts}): {Describe(e)}");
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or JsonException)
-            {
-                await Console.Error.WriteLineAsync($"stats of {queue}: {Describe(e)}");
             }
 
             totals[queue] = total;
@@ -159,17 +167,23 @@ internal sealed class LoadRun : IDisposable
     {
         foreach (var queue in _queues)
         {
-            try
+            // DELETE is idempotent in Zaqar (204 also when the queue is gone), so a timed-out attempt is retried.
+            for (var attempt = 1; attempt <= AdminAttempts; attempt++)
             {
-                using var response = await AdminAsync(HttpMethod.Delete, "v2/queues/" + queue, null);
-                if (!response.IsSuccessStatusCode)
+                try
                 {
-                    await Console.Error.WriteLineAsync($"DELETE queue {queue}: {(int)response.StatusCode}");
+                    using var response = await AdminAsync(HttpMethod.Delete, "v2/queues/" + queue, null);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        await Console.Error.WriteLineAsync($"DELETE queue {queue}: {(int)response.StatusCode}");
+                    }
+
+                    break;
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-            {
-                await Console.Error.WriteLineAsync($"DELETE queue {queue}: {Describe(e)}");
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    await Console.Error.WriteLineAsync($"DELETE queue {queue} (attempt {attempt} of {AdminAttempts}): {Describe(e)}");
+                }
             }
         }
     }
@@ -251,6 +265,7 @@ internal sealed class LoadRun : IDisposable
         var queue = _queues[index % _queues.Length];
         var uri = new Uri($"v2/queues/{queue}/messages", UriKind.Relative);
         long sequence = 0;
+        var errors = new ErrorBackoff();
         var body = new StringBuilder((_options.MessageSize + 40) * _options.Batch + 16);
         while (TryStartRequest())
         {
@@ -267,13 +282,16 @@ internal sealed class LoadRun : IDisposable
 
             body.Append("]}");
             var (outcome, inWindow) = await SendAsync(HttpMethod.Post, uri, clientId, Encoding.UTF8.GetBytes(body.ToString()), RequestKind.Post, stats, readBody: false);
+            if (!outcome.Ok)
+            {
+                await errors.WaitAsync();
+                continue;
+            }
+
+            errors.Reset();
             if (outcome.Status == 201 && inWindow)
             {
                 stats.Posted += _options.Batch;
-            }
-            else if (!outcome.Ok)
-            {
-                await Task.Delay(5);
             }
         }
     }
@@ -284,6 +302,7 @@ internal sealed class LoadRun : IDisposable
         var queue = _queues[index % _queues.Length];
         var uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{queue}/claims?limit={_options.ClaimLimit}"), UriKind.Relative);
         var backoff = 1;
+        var errors = new ErrorBackoff();
         var hrefs = new List<string>();
         while (TryStartRequest())
         {
@@ -303,10 +322,11 @@ internal sealed class LoadRun : IDisposable
 
             if (!claim.Ok || claim.Body is null)
             {
-                await Task.Delay(5);
+                await errors.WaitAsync();
                 continue;
             }
 
+            errors.Reset();
             backoff = 1;
             hrefs.Clear();
             ReadHrefs(claim.Body, hrefs);
@@ -330,7 +350,11 @@ internal sealed class LoadRun : IDisposable
                 }
 
                 var (deleted, deleteInWindow) = await SendAsync(HttpMethod.Delete, target, clientId, null, RequestKind.Delete, stats, readBody: false);
-                if (deleted.Ok && deleteInWindow)
+                if (!deleted.Ok)
+                {
+                    await errors.WaitAsync();
+                }
+                else if (deleteInWindow)
                 {
                     stats.Deleted++;
                 }
@@ -345,11 +369,20 @@ internal sealed class LoadRun : IDisposable
         var head = new Uri($"v2/queues/{queue}/messages?limit=10&echo=true", UriKind.Relative);
         Uri? next = null;
         var backoff = 1;
+        var errors = new ErrorBackoff();
         while (TryStartRequest())
         {
             var (page, inWindow) = await SendAsync(HttpMethod.Get, next ?? head, clientId, null, RequestKind.List, stats, readBody: true);
+            if (!page.Ok)
+            {
+                next = null;
+                await errors.WaitAsync();
+                continue;
+            }
+
+            errors.Reset();
             var (count, nextHref) = page.Status == 200 && page.Body is not null ? ReadPage(page.Body) : (0, null);
-            if (inWindow && page.Ok)
+            if (inWindow)
             {
                 stats.Listed += count;
                 if (count == 0)
@@ -360,7 +393,7 @@ internal sealed class LoadRun : IDisposable
 
             if (count == 0 || nextHref is null)
             {
-                // The end of the queue (or an error): restart at the head, after a bounded back-off when it was empty.
+                // The end of the queue: restart at the head, after a bounded back-off (1, 2, 4, 5, 5... ms).
                 next = null;
                 await Task.Delay(backoff);
                 backoff = Math.Min(backoff * 2, 5);
@@ -600,4 +633,25 @@ internal sealed class LoadRun : IDisposable
         const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
         return RandomNumberGenerator.GetString(Alphabet, length);
     }
+}
+
+/// <summary>
+/// After a failed request (an error status, a timeout, a refused or reset connection) a worker waits 5, 10, 20... up to
+/// 200 ms before its next request, so a struggling server (Zaqar's single-threaded wsgiref one, say) is not flooded with
+/// reconnects; a success resets it.
+/// </summary>
+internal sealed class ErrorBackoff
+{
+    private const int FirstMilliseconds = 5;
+    private const int MaxMilliseconds = 200;
+    private int _next = FirstMilliseconds;
+
+    public Task WaitAsync()
+    {
+        var delay = _next;
+        _next = Math.Min(_next * 2, MaxMilliseconds);
+        return Task.Delay(delay);
+    }
+
+    public void Reset() => _next = FirstMilliseconds;
 }
