@@ -33,13 +33,14 @@ internal sealed class LoadRun : IDisposable
     private static readonly byte[] ClaimBody = Encoding.UTF8.GetBytes("""{"ttl":300,"grace":60}""");
 
     private readonly LoadOptions _options;
-    private readonly HttpClient _client;
+    private HttpClient _client;
     private readonly string _runId;
     private readonly string[] _queues;
     private readonly string _pad;
     private readonly string _adminClientId = Guid.NewGuid().ToString();
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private long _budget;
+    private long _connections;
     private long _warmupEnd;
     private long _end;
     private volatile bool _stop;
@@ -51,11 +52,17 @@ internal sealed class LoadRun : IDisposable
         _queues = Enumerable.Range(0, options.Queues).Select(i => string.Create(CultureInfo.InvariantCulture, $"load-{_runId}-q{i}")).ToArray();
         _pad = RandomPad(options.MessageSize);
         _budget = options.MaxRequests;
+        _client = CreateClient(reuseConnections: true);
+    }
+
+    private HttpClient CreateClient(bool reuseConnections)
+    {
         var handler = new SocketsHttpHandler
         {
             // One connection per worker (each has one request in flight), plus one for set-up and stats.
-            MaxConnectionsPerServer = options.Workers + 1,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            MaxConnectionsPerServer = _options.Workers + 1,
+            // Zero: a connection serves one request and is closed (for servers that close it anyway).
+            PooledConnectionLifetime = reuseConnections ? Timeout.InfiniteTimeSpan : TimeSpan.Zero,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             AllowAutoRedirect = false,
             UseProxy = false,
@@ -63,22 +70,31 @@ internal sealed class LoadRun : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             ConnectCallback = ConnectLoopbackAsync,
         };
-        _client = new HttpClient(handler)
+        var client = new HttpClient(handler)
         {
-            BaseAddress = options.Url,
-            Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            BaseAddress = _options.Url,
+            Timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds),
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        _client.DefaultRequestHeaders.ExpectContinue = false;
-        _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        _client.DefaultRequestHeaders.TryAddWithoutValidation("X-Project-ID", options.Project);
+        client.DefaultRequestHeaders.ExpectContinue = false;
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        client.DefaultRequestHeaders.TryAddWithoutValidation("X-Project-ID", _options.Project);
+        if (!reuseConnections)
+        {
+            client.DefaultRequestHeaders.ConnectionClose = true;
+        }
+
+        return client;
     }
 
     public string RunId => _runId;
 
-    /// <summary>The server answers HTTP/1.0 without keep-alive: every request is sent with Connection: close.</summary>
+    /// <summary>The server answers HTTP/1.0 without keep-alive: every request has a connection of its own.</summary>
     public bool ClosesConnections { get; private set; }
+
+    /// <summary>TCP connections opened so far (set-up included): about the worker count when keep-alive works.</summary>
+    public long ConnectionsOpened => Interlocked.Read(ref _connections);
     public IReadOnlyList<string> Queues => _queues;
 
     /// <summary>Stops every loop after its request in flight (Ctrl-C).</summary>
@@ -98,13 +114,16 @@ internal sealed class LoadRun : IDisposable
             }
 
             // A server that answers HTTP/1.0 without keep-alive (Zaqar's stand-alone wsgiref server) closes every
-            // connection after its response. SocketsHttpHandler may still pick such a connection from the pool before
-            // it has seen the FIN, and the request then fails with ResponseEnded; so ask for a close ourselves.
+            // connection after its response. SocketsHttpHandler was seen to reuse such connections all the same (about
+            // every other request then failed with ResponseEnded, even with Connection: close on the request), so
+            // against such a server the load runs on a handler that never pools a connection.
             ClosesConnections = ping.Version < HttpVersion.Version11 &&
                 !ping.Headers.Connection.Contains("keep-alive", StringComparer.OrdinalIgnoreCase);
             if (ClosesConnections)
             {
                 await Console.Error.WriteLineAsync($"note: {_options.Url} answers HTTP/{ping.Version} without keep-alive: one connection per request");
+                _client.Dispose();
+                _client = CreateClient(reuseConnections: false);
             }
 
             foreach (var queue in _queues)
@@ -427,11 +446,6 @@ internal sealed class LoadRun : IDisposable
         stats.TotalRequests[(int)kind]++;
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.TryAddWithoutValidation("Client-ID", clientId);
-        if (ClosesConnections)
-        {
-            request.Headers.ConnectionClose = true;
-        }
-
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -488,11 +502,6 @@ internal sealed class LoadRun : IDisposable
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.TryAddWithoutValidation("Client-ID", _adminClientId);
-        if (ClosesConnections)
-        {
-            request.Headers.ConnectionClose = true;
-        }
-
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -597,7 +606,7 @@ internal sealed class LoadRun : IDisposable
     }
 
     /// <summary>Connects only to loopback addresses, whatever the name resolves to.</summary>
-    private static async ValueTask<Stream> ConnectLoopbackAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    private async ValueTask<Stream> ConnectLoopbackAsync(SocketsHttpConnectionContext context, CancellationToken token)
     {
         var host = context.DnsEndPoint.Host;
         var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
@@ -615,6 +624,7 @@ internal sealed class LoadRun : IDisposable
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), token);
+                Interlocked.Increment(ref _connections);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException e)

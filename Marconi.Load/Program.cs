@@ -62,6 +62,7 @@ var report = new Report
     ClientCpuSeconds = cpu,
     ElapsedSeconds = elapsed,
     ClosesConnections = run.ClosesConnections,
+    ConnectionsOpened = run.ConnectionsOpened,
 };
 Console.Write(report.Table());
 if (options.Json)

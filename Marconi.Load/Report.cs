@@ -19,6 +19,7 @@ internal sealed class Report
     public required double ClientCpuSeconds { get; init; }
     public required double ElapsedSeconds { get; init; }
     public required bool ClosesConnections { get; init; }
+    public required long ConnectionsOpened { get; init; }
 
     private RunStats All => Merge(Workers.Select(w => w.Stats));
 
@@ -49,7 +50,7 @@ internal sealed class Report
 
         Line(F($"marconi-load run {RunId}: {o.Url} project={o.Project} queues={o.Queues} producers={o.Producers} consumers={o.Consumers} observers={o.Observers}"));
         Line(F($"  message-size={o.MessageSize} batch={o.Batch} claim-limit={o.ClaimLimit} warmup={o.WarmupSeconds}s duration={o.DurationSeconds}s max-requests={o.MaxRequests}"));
-        Line(F($"  measured window {WindowSeconds:F2} s; {Issued} load requests issued in {ElapsedSeconds:F2} s; client CPU {ClientCpuSeconds:F2} s ({100 * ClientCpuSeconds / Math.Max(ElapsedSeconds, 1e-9):F0}% of one core)"));
+        Line(F($"  measured window {WindowSeconds:F2} s; {Issued} load requests issued in {ElapsedSeconds:F2} s on {ConnectionsOpened} connections; client CPU {ClientCpuSeconds:F2} s ({100 * ClientCpuSeconds / Math.Max(ElapsedSeconds, 1e-9):F0}% of one core)"));
         if (ClosesConnections)
         {
             Line("  the server answers HTTP/1.0 without keep-alive: one connection per request");
@@ -153,6 +154,7 @@ internal sealed class Report
             json.WriteNumber("issued", Issued);
             json.WriteNumber("client_cpu_s", Math.Round(ClientCpuSeconds, 3));
             json.WriteBoolean("connection_per_request", ClosesConnections);
+            json.WriteNumber("connections_opened", ConnectionsOpened);
 
             json.WriteStartObject("roles");
             foreach (var role in Enum.GetValues<Role>())
