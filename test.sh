@@ -5,7 +5,8 @@
 #   2. the interop script: the real python-zaqarclient drives the server binary, and Zaqar's own code signs and
 #      verifies pre-signed URLs;
 #   3. the allocation budgets of the hot paths (bytes per operation, not timings);
-#   4. a one-iteration smoke of every BenchmarkDotNet suite (no timing assertions).
+#   4. a one-iteration smoke of every BenchmarkDotNet suite and a 3-second run of the load tool against the server
+#      binary (no timing assertions; the load run must see no request errors).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -31,7 +32,8 @@ if ((${#missing[@]})); then
 fi
 
 log=$(mktemp -d)
-trap 'rm -rf "$log"' EXIT
+server=
+trap '[[ -n $server ]] && kill "$server" 2>/dev/null; rm -rf "$log"' EXIT
 
 # dotnet test builds only the test projects and what they reference: build everything first (the benchmarks too).
 dotnet build Marconi.sln -c Release
@@ -41,6 +43,22 @@ dotnet run -c Release --no-build --project Marconi.Benchmarks -- budgets --check
 dotnet run -c Release --no-build --project Marconi.Benchmarks -- --filter '*' --job Dry --inProcess --artifacts "$log/bdn" \
   > "$log/bdn.txt" 2>&1 || { cat "$log/bdn.txt"; exit 1; }
 echo "benchmark smoke: $(grep -c '^// Benchmark: ' "$log/bdn.txt") benchmarks ran once"
+
+dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll --listen 127.0.0.1:0 --data-dir "$log/load-data" \
+  > "$log/server.txt" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+  grep -q 'Marconi listening on' "$log/server.txt" && break
+  sleep 0.5
+done
+url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log/server.txt" | head -1)
+[[ -n $url ]] || { echo "test.sh: the server did not start for the load smoke" >&2; cat "$log/server.txt" >&2; exit 1; }
+dotnet Marconi.Load/bin/Release/net10.0/marconi-load.dll --url "$url" --producers 2 --consumers 2 --observers 1 \
+  --warmup 1 --duration 2 | tee "$log/load.txt"
+kill -TERM "$server"
+wait "$server"
+server=
+grep -q 'errors (whole run): none' "$log/load.txt" || { echo "test.sh: the load smoke saw request errors" >&2; exit 1; }
 
 unit_passed=$(grep -oE 'Passed: +[0-9]+' "$log/unit.txt" | awk '{s += $2} END {print s + 0}')
 interop_passed=$(grep -oE '^[0-9]+ passed, 0 failed$' "$log/interop.txt" | awk '{print $1}')
