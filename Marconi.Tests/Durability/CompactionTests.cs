@@ -130,7 +130,10 @@ public sealed class CompactionTests(ITestOutputHelper output)
 
                     foreach (var message in claim.Messages)
                     {
-                        Assert.True(posted.TryGetValue(message.Id, out var body) && message.Body.Span.SequenceEqual(body), $"Claimed message {message.Id} is not what was posted.");
+                        // A message can be claimed before its producer, back from the post, has recorded its id.
+                        var known = SpinWait.SpinUntil(() => posted.ContainsKey(message.Id), TimeSpan.FromSeconds(10));
+                        Assert.True(known, $"Claimed message {message.Id} was never reported posted.");
+                        Assert.True(message.Body.Span.SequenceEqual(posted[message.Id]), $"Claimed message {message.Id} is not what was posted.");
                     }
 
                     var ids = claim.Messages.Select(m => m.Id).ToList();
