@@ -29,7 +29,6 @@ public sealed partial class FasterQueueStore : IQueueStore
 {
     private const string StoreTagFileName = "store.tag";
     private const string LogDirectoryName = "log";
-    private const long SequenceGapOnOpen = 1L << 24;
 
     private readonly FasterJournal _journal;
     private readonly StoreState _state;
@@ -96,15 +95,6 @@ public sealed partial class FasterQueueStore : IQueueStore
             recovery.CheckpointLoaded = replayFrom is not null;
             Replay(journal, state, Math.Max(replayFrom ?? 0, journal.BeginAddress), recovery, logger);
             state.Recovering = false;
-
-            // Ids must never be handed out twice. A reopened store skips a block of sequences, so even if recovery came
-            // back short of a sequence some lost record had used (the crash campaign has seen this after kills, for
-            // records that only held deleted messages), new ids still come after every id ever acknowledged.
-            // 2^24 per open leaves room for 5 * 10^11 restarts in the 63-bit sequence.
-            if (state.LastSequence > 0)
-            {
-                state.RestoreCounters(state.LastSequence + SequenceGapOnOpen, 0);
-            }
 
             var store = new FasterQueueStore(directory, options, logger, journal, state, checkpoints, storeTag, recovery);
             store.SweepAll();

@@ -43,10 +43,31 @@ internal sealed class StoreState
 
     public long NextQueueId() => Interlocked.Increment(ref _lastQueueId);
 
+    /// <summary>Raises the counters to at least these values; never lowers them.</summary>
+    /// <remarks>
+    /// Live writes apply their records through the same code recovery uses, so this runs concurrently with
+    /// <see cref="NextSequence"/> from writers on other queues: a plain read-max-write could write back a value older
+    /// than one another writer has just taken, and the counter would hand that id out again.
+    /// </remarks>
     public void RestoreCounters(long lastSequence, long lastQueueId)
     {
-        _lastSequence = Math.Max(_lastSequence, lastSequence);
-        _lastQueueId = Math.Max(_lastQueueId, lastQueueId);
+        RaiseTo(ref _lastSequence, lastSequence);
+        RaiseTo(ref _lastQueueId, lastQueueId);
+    }
+
+    private static void RaiseTo(ref long counter, long value)
+    {
+        var current = Volatile.Read(ref counter);
+        while (current < value)
+        {
+            var seen = Interlocked.CompareExchange(ref counter, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     public ProjectCatalog Catalog(string project) => _projects.GetOrAdd(project, static _ => new ProjectCatalog());

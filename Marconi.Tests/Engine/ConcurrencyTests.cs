@@ -148,6 +148,38 @@ public sealed class ConcurrencyTests : EngineTestBase
         Assert.Equal((0L, 0L), (stats.Claimed, stats.Free));
     }
 
+    /// <summary>
+    /// Posts to different queues take different locks but share the store's sequence counter, so this is where a
+    /// counter update that is not atomic would hand one id out twice (the crash campaign caught exactly that).
+    /// </summary>
+    [Fact]
+    public async Task Posts_racing_on_many_queues_never_share_an_id()
+    {
+        const int Queues = 8, PostersPerQueue = 2, BatchesPerPoster = 300;
+        using var timeout = new CancellationTokenSource(Deadline);
+        var issued = new ConcurrentDictionary<string, int>();
+        var duplicates = new ConcurrentQueue<string>();
+        var posters = Enumerable.Range(0, Queues * PostersPerQueue).Select(p => Task.Run(async () =>
+        {
+            var queue = $"race-{p % Queues}";
+            for (var batch = 0; batch < BatchesPerPoster && !timeout.IsCancellationRequested; batch++)
+            {
+                var ids = await Engine.PostMessagesAsync(Project, queue, [Msg("1"), Msg("2")], Poster, WriteDurability.Relaxed, timeout.Token);
+                foreach (var id in ids)
+                {
+                    if (!issued.TryAdd(id, p))
+                    {
+                        duplicates.Enqueue($"{id} (posters {issued[id]} and {p})");
+                    }
+                }
+            }
+        }, timeout.Token));
+        await WhenAllOrDeadline(posters);
+
+        Assert.Empty(duplicates);
+        Assert.Equal(Queues * PostersPerQueue * BatchesPerPoster * 2, issued.Count);
+    }
+
     [Fact]
     public async Task Competing_claimers_split_the_messages_without_overlap()
     {
