@@ -26,15 +26,24 @@ cp "$here/index_messages.lua" "$here/claim_messages.lua" "$scripts/"
 # Zaqar's WSGI app reads only the standard config paths.
 install -D -m 0644 "$here/zaqar.conf" /etc/zaqar/zaqar.conf
 
+answers() {
+  curl -fsS -o /dev/null -H 'X-Project-ID: probe' -H 'Client-ID: 3381af92-2b9e-11e3-b191-71861300734c' \
+    http://127.0.0.1:8889/v2/ping 2>/dev/null
+}
+
 mkdir -p "$state"
 redis-cli -p 6379 ping >/dev/null 2>&1 || redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes
 redis-cli -p 6379 flushall >/dev/null
+if answers; then
+  echo "zaqar reference: already listening on http://127.0.0.1:8889 (redis flushed)"
+  exit 0
+fi
 uwsgi --plugin python3 --http-socket 127.0.0.1:8889 --wsgi-file /usr/lib/python3/dist-packages/zaqar/transport/wsgi/app.py \
   --processes 3 --master --die-on-term --disable-logging --pidfile "$state/uwsgi.pid" \
   --logto "$state/uwsgi.log" --daemonize2 "$state/uwsgi.log"
 
 for _ in $(seq 120); do
-  if curl -fsS -o /dev/null -H 'X-Project-ID: probe' -H 'Client-ID: 3381af92-2b9e-11e3-b191-71861300734c' http://127.0.0.1:8889/v2/ping 2>/dev/null; then
+  if answers; then
     echo "zaqar reference: listening on http://127.0.0.1:8889 (log $state/uwsgi.log)"
     exit 0
   fi

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# One side-by-side HTTP run (docs/PERFORMANCE.md): the same wrk request shapes against our server (fresh FASTER data
+# directory, every POST durable before its 201) and against the reference Zaqar started by
+# interop/zaqar-reference/run.sh, one after the other in one run, then one table with the ratios.
+#   Marconi.Benchmarks/Wrk/side-by-side.sh [--seconds N] [--connections C] [--no-zaqar]
+# Loopback only. Build first: dotnet build Marconi.sln -c Release
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=10 connections=64 zaqar=1
+while (($#)); do
+  case $1 in
+    --seconds) seconds=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --no-zaqar) zaqar=0; shift ;;
+    *) echo "usage: $0 [--seconds N] [--connections C] [--no-zaqar]" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+work=$(mktemp -d /tmp/marconi-side-by-side.XXXXXX)
+server=
+cleanup() { [[ -n $server ]] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.txt" 2>&1 &
+server=$!
+for _ in $(seq 120); do grep -q 'Marconi listening on' "$work/server.txt" && break; sleep 0.5; done
+ours=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/server.txt" | head -1)
+[[ -n $ours ]] || { echo "side-by-side: our server did not start" >&2; cat "$work/server.txt" >&2; exit 1; }
+targets=("ours $ours")
+if ((zaqar)); then
+  interop/zaqar-reference/run.sh >&2
+  targets+=("zaqar http://127.0.0.1:8889")
+fi
+
+client=3381af92-2b9e-11e3-b191-28cfe91478b9
+prefill() { # 50 messages in the queue the GET shape pages through
+  for _ in 1 2 3 4 5; do
+    curl -fsS -o /dev/null -X POST -H "Client-ID: $client" -H 'X-Project-ID: wrk' -H 'Content-Type: application/json' \
+      "$1/v2/queues/wrk-list/messages" \
+      -d '{"messages":[{"body":{"n":1},"ttl":3600},{"body":{"n":2},"ttl":3600},{"body":{"n":3},"ttl":3600},{"body":{"n":4},"ttl":3600},{"body":{"n":5},"ttl":3600},{"body":{"n":6},"ttl":3600},{"body":{"n":7},"ttl":3600},{"body":{"n":8},"ttl":3600},{"body":{"n":9},"ttl":3600},{"body":{"n":10},"ttl":3600}]}'
+  done
+}
+
+# wrk's summary -> "req/s p50 p90 p99 errors" (milliseconds; errors = non-2xx answers + socket errors and timeouts)
+summarize() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    $1 == "50%" { p50 = ms($2) } $1 == "90%" { p90 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    $1 == "Requests/sec:" { rps = $2 }
+    /Non-2xx or 3xx responses:/ { bad += $NF }
+    /Socket errors:/ { gsub(/,/, ""); bad += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %.2f %d\n", rps, p50, p90, p99, bad }' "$1"
+}
+
+declare -A result
+for entry in "${targets[@]}"; do
+  read -r name url <<< "$entry"
+  prefill "$url"
+  for shape in post list; do
+    case $shape in
+      post) path="/v2/queues/wrk-post/messages" ;;
+      list) path="/v2/queues/wrk-list/messages?limit=10&echo=true" ;;
+    esac
+    echo "side-by-side: $name $shape ($connections connections, ${seconds}s)" >&2
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "Marconi.Benchmarks/Wrk/$shape.lua" "$url$path" > "$work/$name-$shape.txt"
+    result[$name-$shape]=$(summarize "$work/$name-$shape.txt")
+  done
+done
+
+echo
+echo "| request | server | req/s | p50 ms | p90 ms | p99 ms | errors | ours / zaqar |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+for shape in post list; do
+  read -r our_rps _ <<< "${result[ours-$shape]}"
+  for entry in "${targets[@]}"; do
+    read -r name _ <<< "$entry"
+    read -r rps p50 p90 p99 bad <<< "${result[$name-$shape]}"
+    ratio=-
+    [[ $name == zaqar && $rps -gt 0 ]] && ratio=$(awk -v a="$our_rps" -v b="$rps" 'BEGIN { printf "%.0f×", a / b }')
+    echo "| $shape | $name | $rps | $p50 | $p90 | $p99 | $bad | $ratio |"
+  done
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
