@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace Marconi.Benchmarks.Ceiling;
 
@@ -70,6 +71,13 @@ public static class EchoCommand
             e.Cancel = true;
             cancel.Cancel();
         };
+
+        // SIGTERM (kill) also ends the run early with the summary, as Ctrl-C does.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
         try
         {
             await Task.Delay(Timeout.Infinite, cancel.Token);

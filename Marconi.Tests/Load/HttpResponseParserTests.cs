@@ -122,6 +122,17 @@ public sealed class HttpResponseParserTests
     }
 
     [Fact]
+    public void The_answer_to_a_head_request_has_no_body_whatever_its_content_length()
+    {
+        var parser = new HttpResponseParser();
+        parser.Reset(keepBody: true, bodiless: true);
+        var (complete, left) = ResponseFeed.Feed(parser, ["HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"]);
+        Assert.True(complete);
+        Assert.Equal("HTTP/1.1 204 No Content\r\n\r\n", left);
+        Assert.True(parser.KeepAlive);
+    }
+
+    [Fact]
     public void A_body_not_asked_for_is_skipped()
     {
         var parser = Parser(keepBody: false);
