@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
@@ -422,7 +423,8 @@ internal sealed class LoadRun : IAsyncDisposable
         return true;
     }
 
-    private async Task<(Outcome Outcome, bool InWindow)> SendAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(Outcome Outcome, bool InWindow)> SendAsync(
         LoadConnection connection, ReadOnlyMemory<byte> request, RequestKind kind, RunStats stats, bool keepBody)
     {
         var started = Stopwatch.GetTimestamp();

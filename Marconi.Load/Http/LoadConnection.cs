@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Marconi.Load.Http;
 
@@ -51,10 +52,12 @@ internal sealed class LoadConnection : IAsyncDisposable
     public bool WasKeepAlive => _parser.KeepAlive;
 
     /// <summary>
-    /// Sends <paramref name="request"/> (a whole HTTP/1.1 request) and reads the whole response. Throws
+    /// Sends <paramref name="request"/> (a whole HTTP/1.1 request) and reads the whole response (its state machine is
+    /// pooled: a worker's request costs no allocation). Throws
     /// <see cref="LoadHttpException"/> (timeout, ResponseEnded, InvalidResponse, NotLoopback), or the socket or TLS
     /// error; the connection is closed then, and the next request opens a new one.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlyMemory<byte> request, bool keepBody, bool bodiless = false)
     {
         if (!_timer.TryReset())
@@ -108,6 +111,7 @@ internal sealed class LoadConnection : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadResponseAsync(CancellationToken token)
     {
         var reader = _reader!;
