@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Marconi.Benchmarks.Budgets;
+using Marconi.Benchmarks.Ceiling;
 using Marconi.Benchmarks.Figures;
 
 namespace Marconi.Benchmarks;
@@ -7,8 +8,9 @@ namespace Marconi.Benchmarks;
 /// <summary>
 /// Entry point. <c>figures [--messages N] [--seconds S]</c> prints the side-by-side figures table
 /// (<see cref="FiguresCommand"/>); <c>budgets [--check]</c> measures allocations per hot-path operation against their
-/// budgets (<see cref="BudgetsCommand"/>); anything else goes to BenchmarkDotNet, e.g.
-/// <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*BodyCodec*'</c>.
+/// budgets (<see cref="BudgetsCommand"/>); <c>echo --listen HOST:PORT [--seconds N]</c> runs the bare HTTP/1.1 echo
+/// server, the machine's HTTP ceiling (<see cref="EchoCommand"/>; <c>echo --smoke</c> checks it); anything else goes
+/// to BenchmarkDotNet, e.g. <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*BodyCodec*'</c>.
 /// </summary>
 public static class Program
 {
@@ -23,6 +25,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "budgets")
         {
             return await BudgetsCommand.RunAsync(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "echo")
+        {
+            return await EchoCommand.RunAsync(args.AsSpan(1).ToArray());
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,43 +1,45 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Marconi.Load.Http;
 
 namespace Marconi.Load;
 
 /// <summary>The server could not be reached (or refused to create the queues): the tool exits 1.</summary>
 internal sealed class ServerUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>One worker's outcome of one request.</summary>
-internal readonly record struct Outcome(int Status, byte[]? Body)
+/// <summary>One worker's outcome of one request; the body (when asked for) is valid until the worker's next request.</summary>
+internal readonly record struct Outcome(int Status, ReadOnlyMemory<byte> Body)
 {
     public bool Ok => Status is >= 200 and < 300;
 }
 
 /// <summary>
-/// A bounded closed-loop run: each worker has one request in flight at a time on a keep-alive HTTP/1.1 connection of a
-/// pool sized to the workers; every loop stops at the end of warm-up + duration, or when the run's request budget
-/// (--max-requests) is spent, or on Ctrl-C. Only the standard Zaqar v2 API is used.
+/// A bounded closed-loop run: each worker has one request in flight at a time on its own keep-alive HTTP/1.1
+/// connection (<see cref="LoadConnection"/>, a raw socket, so the client costs the machine little); every loop stops at
+/// the end of warm-up + duration, or when the run's request budget (--max-requests) is spent, or on Ctrl-C. Only the
+/// standard Zaqar v2 API is used.
 /// </summary>
-internal sealed class LoadRun : IDisposable
+internal sealed class LoadRun : IAsyncDisposable
 {
     /// <summary>Tries of each admin request after the run (stats, queue delete), which a flooded server may time out.</summary>
     private const int AdminAttempts = 3;
 
-    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
-    private static readonly byte[] ClaimBody = Encoding.UTF8.GetBytes("""{"ttl":300,"grace":60}""");
+    private static readonly byte[] ClaimBody = """{"ttl":300,"grace":60}"""u8.ToArray();
 
     private readonly LoadOptions _options;
-    private HttpClient _client;
     private readonly string _runId;
     private readonly string[] _queues;
-    private readonly string _pad;
-    private readonly string _adminClientId = Guid.NewGuid().ToString();
+    private readonly byte[] _pad;
+    private readonly string _basePath;
+    private readonly LoadConnection _admin;
+    private readonly RequestWriter _adminRequests;
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private long _budget;
     private long _connections;
@@ -50,42 +52,11 @@ internal sealed class LoadRun : IDisposable
         _options = options;
         _runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         _queues = Enumerable.Range(0, options.Queues).Select(i => string.Create(CultureInfo.InvariantCulture, $"load-{_runId}-q{i}")).ToArray();
-        _pad = RandomPad(options.MessageSize);
+        _pad = PostBody.RandomPad(options.MessageSize);
+        _basePath = options.Url.AbsolutePath;
         _budget = options.MaxRequests;
-        _client = CreateClient(reuseConnections: true);
-    }
-
-    private HttpClient CreateClient(bool reuseConnections)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            // One connection per worker (each has one request in flight), plus one for set-up and stats.
-            MaxConnectionsPerServer = _options.Workers + 1,
-            // Zero: a connection serves one request and is closed (for servers that close it anyway).
-            PooledConnectionLifetime = reuseConnections ? Timeout.InfiniteTimeSpan : TimeSpan.Zero,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectCallback = ConnectLoopbackAsync,
-        };
-        var client = new HttpClient(handler)
-        {
-            BaseAddress = _options.Url,
-            Timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds),
-            DefaultRequestVersion = HttpVersion.Version11,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        client.DefaultRequestHeaders.ExpectContinue = false;
-        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        client.DefaultRequestHeaders.TryAddWithoutValidation("X-Project-ID", _options.Project);
-        if (!reuseConnections)
-        {
-            client.DefaultRequestHeaders.ConnectionClose = true;
-        }
-
-        return client;
+        _admin = NewConnection();
+        _adminRequests = new RequestWriter(options.Url, options.Project, Guid.NewGuid().ToString(), closeConnections: false);
     }
 
     public string RunId => _runId;
@@ -100,42 +71,45 @@ internal sealed class LoadRun : IDisposable
     /// <summary>Stops every loop after its request in flight (Ctrl-C).</summary>
     public void Stop() => _stop = true;
 
-    public void Dispose() => _client.Dispose();
+    public ValueTask DisposeAsync() => _admin.DisposeAsync();
+
+    private LoadConnection NewConnection() =>
+        new(_options.Url, TimeSpan.FromSeconds(_options.TimeoutSeconds), () => Interlocked.Increment(ref _connections));
+
+    private RequestWriter NewRequestWriter() => new(_options.Url, _options.Project, Guid.NewGuid().ToString(), ClosesConnections);
+
+    /// <summary>A path under the base URL's path, as the request target's bytes.</summary>
+    private byte[] Target(string relative) => Encoding.UTF8.GetBytes(_basePath + relative);
 
     /// <summary>Pings the server and creates the queues; throws <see cref="ServerUnreachableException"/> when it cannot.</summary>
     public async Task SetUpAsync()
     {
         try
         {
-            using var ping = await AdminAsync(HttpMethod.Get, "v2/ping", null);
-            if (!ping.IsSuccessStatusCode)
+            var ping = await AdminAsync("GET", "v2/ping", null);
+            if (ping is < 200 or >= 300)
             {
-                throw new ServerUnreachableException($"GET {_options.Url}v2/ping answered {(int)ping.StatusCode} {ping.ReasonPhrase}");
+                throw new ServerUnreachableException($"GET {_options.Url}v2/ping answered {ping}");
             }
 
-            // A server that answers HTTP/1.0 without keep-alive (Zaqar's stand-alone wsgiref server) closes every
-            // connection after its response. SocketsHttpHandler was seen to reuse such connections all the same (about
-            // every other request then failed with ResponseEnded, even with Connection: close on the request), so
-            // against such a server the load runs on a handler that never pools a connection.
-            ClosesConnections = ping.Version < HttpVersion.Version11 &&
-                !ping.Headers.Connection.Contains("keep-alive", StringComparer.OrdinalIgnoreCase);
+            // Zaqar's stand-alone wsgiref server answers HTTP/1.0 and closes every connection after its response: the
+            // workers then say Connection: close themselves and open a connection per request.
+            ClosesConnections = _admin.WasHttp10 && !_admin.WasKeepAlive;
             if (ClosesConnections)
             {
-                await Console.Error.WriteLineAsync($"note: {_options.Url} answers HTTP/{ping.Version} without keep-alive: one connection per request");
-                _client.Dispose();
-                _client = CreateClient(reuseConnections: false);
+                await Console.Error.WriteLineAsync($"note: {_options.Url} answers HTTP/1.0 without keep-alive: one connection per request");
             }
 
             foreach (var queue in _queues)
             {
-                using var put = await AdminAsync(HttpMethod.Put, "v2/queues/" + queue, "{}"u8.ToArray());
-                if (!put.IsSuccessStatusCode)
+                var put = await AdminAsync("PUT", "v2/queues/" + queue, "{}"u8.ToArray());
+                if (put is < 200 or >= 300)
                 {
-                    throw new ServerUnreachableException($"PUT queue {queue} answered {(int)put.StatusCode} {put.ReasonPhrase}");
+                    throw new ServerUnreachableException($"PUT queue {queue} answered {put}");
                 }
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception e) when (IsRequestFailure(e))
         {
             throw new ServerUnreachableException($"cannot reach {_options.Url}: {Describe(e)}", e);
         }
@@ -152,10 +126,10 @@ internal sealed class LoadRun : IDisposable
             {
                 try
                 {
-                    using var response = await AdminAsync(HttpMethod.Get, $"v2/queues/{queue}/stats", null);
-                    if (response.IsSuccessStatusCode)
+                    var status = await AdminAsync("GET", $"v2/queues/{queue}/stats", null, keepBody: true);
+                    if (status is >= 200 and < 300)
                     {
-                        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+                        using var document = JsonDocument.Parse(_admin.Body);
                         if (document.RootElement.TryGetProperty("messages", out var messages) &&
                             messages.TryGetProperty("total", out var value) && value.TryGetInt64(out var count))
                         {
@@ -164,12 +138,12 @@ internal sealed class LoadRun : IDisposable
                     }
                     else
                     {
-                        await Console.Error.WriteLineAsync($"stats of {queue}: {(int)response.StatusCode}");
+                        await Console.Error.WriteLineAsync($"stats of {queue}: {status}");
                     }
 
                     break;
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or JsonException)
+                catch (Exception e) when (IsRequestFailure(e) || e is JsonException)
                 {
                     await Console.Error.WriteLineAsync($"stats of {queue} (attempt {attempt} of {AdminAttempts}): {Describe(e)}");
                 }
@@ -191,15 +165,15 @@ internal sealed class LoadRun : IDisposable
             {
                 try
                 {
-                    using var response = await AdminAsync(HttpMethod.Delete, "v2/queues/" + queue, null);
-                    if (!response.IsSuccessStatusCode)
+                    var status = await AdminAsync("DELETE", "v2/queues/" + queue, null);
+                    if (status is < 200 or >= 300)
                     {
-                        await Console.Error.WriteLineAsync($"DELETE queue {queue}: {(int)response.StatusCode}");
+                        await Console.Error.WriteLineAsync($"DELETE queue {queue}: {status}");
                     }
 
                     break;
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                catch (Exception e) when (IsRequestFailure(e))
                 {
                     await Console.Error.WriteLineAsync($"DELETE queue {queue} (attempt {attempt} of {AdminAttempts}): {Describe(e)}");
                 }
@@ -280,27 +254,17 @@ internal sealed class LoadRun : IDisposable
 
     private async Task ProduceAsync(int index, RunStats stats)
     {
-        var clientId = Guid.NewGuid().ToString();
-        var queue = _queues[index % _queues.Length];
-        var uri = new Uri($"v2/queues/{queue}/messages", UriKind.Relative);
+        await using var connection = NewConnection();
+        var requests = NewRequestWriter();
+        var target = Target($"v2/queues/{_queues[index % _queues.Length]}/messages");
+        var body = new PostBody(_pad, _options.MessageSize, _options.Batch);
         long sequence = 0;
         var errors = new ErrorBackoff();
-        var body = new StringBuilder((_options.MessageSize + 40) * _options.Batch + 16);
         while (TryStartRequest())
         {
-            body.Clear().Append("{\"messages\":[");
-            for (var m = 0; m < _options.Batch; m++)
-            {
-                if (m > 0)
-                {
-                    body.Append(',');
-                }
-
-                AppendMessage(body, index, sequence++);
-            }
-
-            body.Append("]}");
-            var (outcome, inWindow) = await SendAsync(HttpMethod.Post, uri, clientId, Encoding.UTF8.GetBytes(body.ToString()), RequestKind.Post, stats, readBody: false);
+            var request = requests.Write("POST"u8, target, body.Write(index, sequence, _options.Batch), hasBody: true);
+            sequence += _options.Batch;
+            var (outcome, inWindow) = await SendAsync(connection, request, RequestKind.Post, stats, keepBody: false);
             if (!outcome.Ok)
             {
                 await errors.WaitAsync();
@@ -317,15 +281,16 @@ internal sealed class LoadRun : IDisposable
 
     private async Task ConsumeAsync(int index, RunStats stats)
     {
-        var clientId = Guid.NewGuid().ToString();
-        var queue = _queues[index % _queues.Length];
-        var uri = new Uri(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{queue}/claims?limit={_options.ClaimLimit}"), UriKind.Relative);
+        await using var connection = NewConnection();
+        var requests = NewRequestWriter();
+        var claimTarget = Target(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{_queues[index % _queues.Length]}/claims?limit={_options.ClaimLimit}"));
         var backoff = 1;
         var errors = new ErrorBackoff();
-        var hrefs = new List<string>();
+        var hrefs = new HrefList();
         while (TryStartRequest())
         {
-            var (claim, inWindow) = await SendAsync(HttpMethod.Post, uri, clientId, ClaimBody, RequestKind.Claim, stats, readBody: true);
+            var claimRequest = requests.Write("POST"u8, claimTarget, ClaimBody, hasBody: true);
+            var (claim, inWindow) = await SendAsync(connection, claimRequest, RequestKind.Claim, stats, keepBody: true);
             if (claim.Status == 204)
             {
                 if (inWindow)
@@ -339,7 +304,7 @@ internal sealed class LoadRun : IDisposable
                 continue;
             }
 
-            if (!claim.Ok || claim.Body is null)
+            if (claim.Status is not (200 or 201))
             {
                 await errors.WaitAsync();
                 continue;
@@ -348,13 +313,13 @@ internal sealed class LoadRun : IDisposable
             errors.Reset();
             backoff = 1;
             hrefs.Clear();
-            ReadHrefs(claim.Body, hrefs);
+            ZaqarResponses.ReadMessages(claim.Body.Span, hrefs);
             if (inWindow)
             {
                 stats.Claimed += hrefs.Count;
             }
 
-            foreach (var href in hrefs)
+            for (var h = 0; h < hrefs.Count; h++)
             {
                 if (!TryStartRequest())
                 {
@@ -362,13 +327,13 @@ internal sealed class LoadRun : IDisposable
                     break;
                 }
 
-                if (Resolve(href) is not { } target)
+                if (!TryWriteHrefRequest(requests, "DELETE"u8, hrefs[h], out var deleteRequest))
                 {
                     stats.AddError(RequestKind.Delete, "foreign-href");
                     continue;
                 }
 
-                var (deleted, deleteInWindow) = await SendAsync(HttpMethod.Delete, target, clientId, null, RequestKind.Delete, stats, readBody: false);
+                var (deleted, deleteInWindow) = await SendAsync(connection, deleteRequest, RequestKind.Delete, stats, keepBody: false);
                 if (!deleted.Ok)
                 {
                     await errors.WaitAsync();
@@ -383,24 +348,35 @@ internal sealed class LoadRun : IDisposable
 
     private async Task ObserveAsync(int index, RunStats stats)
     {
-        var clientId = Guid.NewGuid().ToString();
-        var queue = _queues[index % _queues.Length];
-        var head = new Uri($"v2/queues/{queue}/messages?limit=10&echo=true", UriKind.Relative);
-        Uri? next = null;
+        await using var connection = NewConnection();
+        var requests = NewRequestWriter();
+        var head = Target($"v2/queues/{_queues[index % _queues.Length]}/messages?limit=10&echo=true");
+        var next = new HrefList();
         var backoff = 1;
         var errors = new ErrorBackoff();
         while (TryStartRequest())
         {
-            var (page, inWindow) = await SendAsync(HttpMethod.Get, next ?? head, clientId, null, RequestKind.List, stats, readBody: true);
+            ReadOnlyMemory<byte> request;
+            if (next.Count == 0)
+            {
+                request = requests.Write("GET"u8, head, default, hasBody: false);
+            }
+            else if (!TryWriteHrefRequest(requests, "GET"u8, next[next.Count - 1], out request))
+            {
+                stats.AddError(RequestKind.List, "foreign-href");
+                request = requests.Write("GET"u8, head, default, hasBody: false);
+            }
+
+            var (page, inWindow) = await SendAsync(connection, request, RequestKind.List, stats, keepBody: true);
+            next.Clear();
             if (!page.Ok)
             {
-                next = null;
                 await errors.WaitAsync();
                 continue;
             }
 
             errors.Reset();
-            var (count, nextHref) = page.Status == 200 && page.Body is not null ? ReadPage(page.Body) : (0, null);
+            var count = page.Status == 200 ? ZaqarResponses.ReadPage(page.Body.Span, next) : 0;
             if (inWindow)
             {
                 stats.Listed += count;
@@ -410,53 +386,54 @@ internal sealed class LoadRun : IDisposable
                 }
             }
 
-            if (count == 0 || nextHref is null)
+            if (count == 0 || next.Count == 0)
             {
                 // The end of the queue: restart at the head, after a bounded back-off (1, 2, 4, 5, 5... ms).
-                next = null;
+                next.Clear();
                 await Task.Delay(backoff);
                 backoff = Math.Min(backoff * 2, 5);
                 continue;
             }
 
             backoff = 1;
-            next = Resolve(nextHref);
-            if (next is null)
-            {
-                stats.AddError(RequestKind.List, "foreign-href");
-            }
         }
     }
 
-    /// <summary>One message: <c>{"ttl":3600,"body":{"p":P,"n":N,"pad":"..."}}</c> whose body is about S bytes.</summary>
-    private void AppendMessage(StringBuilder builder, int producer, long sequence)
+    /// <summary>
+    /// A request to a server's href: an absolute path (what Zaqar and we send, e.g.
+    /// <c>/v2/queues/q/messages/ID?claim_id=C</c>) is the request target as it is; anything else is resolved against
+    /// the base URL, and refused (false) when it names another host or port.
+    /// </summary>
+    private bool TryWriteHrefRequest(RequestWriter requests, ReadOnlySpan<byte> method, ReadOnlySpan<byte> href, out ReadOnlyMemory<byte> request)
     {
-        builder.Append("{\"ttl\":3600,\"body\":");
-        var bodyStart = builder.Length;
-        builder.Append(CultureInfo.InvariantCulture, $"{{\"p\":{producer},\"n\":{sequence},\"pad\":\"");
-        var padLength = Math.Max(0, _options.MessageSize - (builder.Length - bodyStart) - 2);
-        builder.Append(_pad, 0, Math.Min(padLength, _pad.Length)).Append("\"}}");
+        if (href.Length > 1 && href[0] == (byte)'/' && href[1] != (byte)'/')
+        {
+            request = requests.Write(method, href, default, hasBody: false);
+            return true;
+        }
+
+        if (!Uri.TryCreate(_options.Url, Encoding.UTF8.GetString(href), out var uri) ||
+            !string.Equals(uri.Host, _options.Url.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _options.Url.Port)
+        {
+            request = default;
+            return false;
+        }
+
+        request = requests.Write(method, Encoding.UTF8.GetBytes(uri.PathAndQuery), default, hasBody: false);
+        return true;
     }
 
-    private async Task<(Outcome Outcome, bool InWindow)> SendAsync(
-        HttpMethod method, Uri uri, string clientId, byte[]? body, RequestKind kind, RunStats stats, bool readBody)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(Outcome Outcome, bool InWindow)> SendAsync(
+        LoadConnection connection, ReadOnlyMemory<byte> request, RequestKind kind, RunStats stats, bool keepBody)
     {
         var started = Stopwatch.GetTimestamp();
         var inWindow = started >= _warmupEnd && started < _end;
         stats.TotalRequests[(int)kind]++;
-        using var request = new HttpRequestMessage(method, uri);
-        request.Headers.TryAddWithoutValidation("Client-ID", clientId);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = JsonType;
-        }
-
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-            var status = (int)response.StatusCode;
-            byte[]? content = readBody && status is 200 or 201 ? await response.Content.ReadAsByteArrayAsync() : null;
+            await connection.SendAsync(request, keepBody);
+            var status = connection.Status;
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (status is >= 200 and < 300)
             {
@@ -472,14 +449,14 @@ internal sealed class LoadRun : IDisposable
                 ReportFirst(string.Create(CultureInfo.InvariantCulture, $"{RunStats.Name(kind)} {status}"), null);
             }
 
-            return (new Outcome(status, content), inWindow);
+            return (new Outcome(status, keepBody && status is 200 or 201 ? connection.Body : default), inWindow);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception e) when (IsRequestFailure(e))
         {
             var cause = Describe(e);
             stats.AddError(kind, cause);
             ReportFirst(RunStats.Name(kind) + " " + cause, e);
-            return (new Outcome(0, null), inWindow);
+            return (new Outcome(0, default), inWindow);
         }
     }
 
@@ -498,150 +475,42 @@ internal sealed class LoadRun : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, byte[]? body)
+    /// <summary>One set-up or tear-down request on the admin connection; returns the status (the body is on <see cref="_admin"/>).</summary>
+    private async Task<int> AdminAsync(string method, string path, byte[]? body, bool keepBody = false)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.TryAddWithoutValidation("Client-ID", _adminClientId);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = JsonType;
-        }
-
-        return await _client.SendAsync(request);
+        var request = _adminRequests.Write(Encoding.ASCII.GetBytes(method), Target(path), body, hasBody: body is not null);
+        await _admin.SendAsync(request, keepBody);
+        return _admin.Status;
     }
+
+    private static bool IsRequestFailure(Exception e) =>
+        e is LoadHttpException or IOException or SocketException or AuthenticationException or ObjectDisposedException;
 
     /// <summary>
-    /// A server's href (normally an absolute path such as <c>/v2/queues/q/messages/ID?claim_id=C</c>) against the base
-    /// URL; an href naming another host is refused (the connect callback would refuse it as well).
+    /// A short cause for an exception: "timeout", "ResponseEnded", "InvalidResponse", or the socket error
+    /// ("ConnectionError/ConnectionRefused", ...) as HttpClient's tool reported it.
     /// </summary>
-    private Uri? Resolve(string href)
-    {
-        if (!Uri.TryCreate(_options.Url, href, out var uri) ||
-            !string.Equals(uri.Host, _options.Url.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _options.Url.Port)
-        {
-            return null;
-        }
-
-        return uri;
-    }
-
-    private static void ReadHrefs(byte[] body, List<string> hrefs)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object &&
-                document.RootElement.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var message in messages.EnumerateArray())
-                {
-                    if (message.TryGetProperty("href", out var href) && href.GetString() is { } text)
-                    {
-                        hrefs.Add(text);
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-        }
-    }
-
-    private static (int Count, string? Next) ReadPage(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (0, null);
-            }
-
-            var count = root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array ? messages.GetArrayLength() : 0;
-            string? next = null;
-            if (root.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var link in links.EnumerateArray())
-                {
-                    if (link.TryGetProperty("rel", out var rel) && rel.GetString() == "next" &&
-                        link.TryGetProperty("href", out var href))
-                    {
-                        next = href.GetString();
-                    }
-                }
-            }
-
-            return (count, next);
-        }
-        catch (JsonException)
-        {
-            return (0, null);
-        }
-    }
-
-    /// <summary>A short cause for an exception: "timeout", or the HTTP error and socket error (ConnectionReset, ...).</summary>
     public static string Describe(Exception e)
     {
-        if (e is TaskCanceledException { InnerException: TimeoutException })
+        if (e is LoadHttpException http)
         {
-            return "timeout";
+            return http.Cause;
         }
 
-        SocketException? socket = null;
+        if (e is AuthenticationException)
+        {
+            return "SecureConnectionError";
+        }
+
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is SocketException found)
+            if (inner is SocketException socket)
             {
-                socket = found;
-                break;
+                return "ConnectionError/" + socket.SocketErrorCode;
             }
         }
 
-        var name = e is HttpRequestException http && http.HttpRequestError != HttpRequestError.Unknown
-            ? http.HttpRequestError.ToString()
-            : e.GetType().Name;
-        return socket is null ? name : name + "/" + socket.SocketErrorCode;
-    }
-
-    /// <summary>Connects only to loopback addresses, whatever the name resolves to.</summary>
-    private async ValueTask<Stream> ConnectLoopbackAsync(SocketsHttpConnectionContext context, CancellationToken token)
-    {
-        var host = context.DnsEndPoint.Host;
-        var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        var addresses = IPAddress.TryParse(literal, out var parsed) ? [parsed] : await Dns.GetHostAddressesAsync(host, token);
-        var loopback = addresses.Where(LoadOptions.IsLoopback).ToArray();
-        if (loopback.Length == 0)
-        {
-            throw new HttpRequestException($"refusing to connect to {host}: it is not a loopback address");
-        }
-
-        Exception? last = null;
-        foreach (var address in loopback)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), token);
-                Interlocked.Increment(ref _connections);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-        }
-
-        throw last!;
-    }
-
-    /// <summary>Random letters and digits, so a body does not compress to nothing (our store LZ4-compresses bodies).</summary>
-    private static string RandomPad(int length)
-    {
-        const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        return RandomNumberGenerator.GetString(Alphabet, length);
+        return e.GetType().Name;
     }
 }
 

@@ -18,7 +18,7 @@ if (options.Help)
     return 0;
 }
 
-using var run = new LoadRun(options);
+await using var run = new LoadRun(options);
 var cancelled = 0;
 Console.CancelKeyPress += (_, e) =>
 {

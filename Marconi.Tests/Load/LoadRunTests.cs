@@ -1,0 +1,51 @@
+using System.Net;
+using Marconi.Http.Api;
+using Marconi.Http.Server;
+using Marconi.Load;
+using Marconi.Tests.Support;
+
+namespace Marconi.Tests.Load;
+
+/// <summary>
+/// The load tool end to end against our own server hosted in-process on a real loopback socket: producers, consumers
+/// and observers run a short bounded run on keep-alive connections without a request error.
+/// </summary>
+public sealed class LoadRunTests
+{
+    [Fact]
+    public async Task A_mixed_run_against_marconi_posts_claims_deletes_and_lists_without_errors()
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+        var server = new HttpServer(new ZaqarApiHandler(harness.Engine), new HttpServerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)] });
+        await server.StartAsync(CancellationToken.None);
+        try
+        {
+            var options = LoadOptions.Parse(
+                ["--url", $"http://{server.BoundEndpoints[0]}", "--producers", "2", "--consumers", "2", "--observers", "1",
+                 "--message-size", "200", "--batch", "3", "--warmup", "0", "--duration", "30", "--max-requests", "600", "--timeout", "20"]);
+            await using var run = new LoadRun(options);
+            await run.SetUpAsync();
+            var (workers, _, issued) = await run.RunAsync();
+            var totals = await run.QueueTotalsAsync();
+            await run.TearDownAsync();
+
+            var errors = workers.SelectMany(w => w.Stats.Errors).ToList();
+            Assert.True(errors.Count == 0, "errors: " + string.Join(", ", errors.Select(e => $"{e.Key}={e.Value}")));
+            Assert.Equal(600, issued);
+            var posted = workers.Where(w => w.Role == Role.Producer).Sum(w => w.Stats.Posted);
+            var deleted = workers.Where(w => w.Role == Role.Consumer).Sum(w => w.Stats.Deleted);
+            var listed = workers.Where(w => w.Role == Role.Observer).Sum(w => w.Stats.Listed);
+            Assert.True(posted > 0 && deleted > 0 && listed > 0, $"posted {posted}, deleted {deleted}, listed {listed}");
+            Assert.True(deleted <= posted, $"deleted {deleted} of {posted} posted");
+            Assert.Equal(posted - deleted, totals.Values.Single());
+
+            // Keep-alive: one connection per worker plus the set-up one, not one per request.
+            Assert.False(run.ClosesConnections);
+            Assert.Equal(options.Workers + 1, run.ConnectionsOpened);
+        }
+        finally
+        {
+            await server.StopAsync(TimeSpan.FromSeconds(2));
+        }
+    }
+}
