@@ -19,6 +19,8 @@ internal sealed class LoadOptions
           --message-size S     bytes of each message body (default 1024)
           --batch B            messages per POST (default 1)
           --claim-limit L      ?limit= of each claim (default 5)
+          --bulk-delete        consumers delete each claim's messages with one DELETE .../messages?ids=... (Zaqar
+                               v2 bulk delete) instead of one DELETE per message
           --queues Q           queues q0..q{Q-1}, prefixed with a random run id (default 1)
           --duration SECONDS   measured window (default 10)
           --warmup SECONDS     warm-up before the window, not measured (default 2)
@@ -38,6 +40,7 @@ internal sealed class LoadOptions
     public int MessageSize { get; private set; } = 1024;
     public int Batch { get; private set; } = 1;
     public int ClaimLimit { get; private set; } = 5;
+    public bool BulkDelete { get; private set; }
     public int Queues { get; private set; } = 1;
     public double DurationSeconds { get; private set; } = 10;
     public double WarmupSeconds { get; private set; } = 2;
@@ -90,6 +93,9 @@ internal sealed class LoadOptions
                     break;
                 case "--batch":
                     options.Batch = Int(name, Value(), 1, 1000);
+                    break;
+                case "--bulk-delete":
+                    options.BulkDelete = true;
                     break;
                 case "--claim-limit":
                     options.ClaimLimit = Int(name, Value(), 1, 1000);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -284,6 +285,7 @@ internal sealed class LoadRun : IAsyncDisposable
         await using var connection = NewConnection();
         var requests = NewRequestWriter();
         var claimTarget = Target(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{_queues[index % _queues.Length]}/claims?limit={_options.ClaimLimit}"));
+        var bulkTarget = new ArrayBufferWriter<byte>();
         var backoff = 1;
         var errors = new ErrorBackoff();
         var hrefs = new HrefList();
@@ -317,6 +319,24 @@ internal sealed class LoadRun : IAsyncDisposable
             if (inWindow)
             {
                 stats.Claimed += hrefs.Count;
+            }
+
+            if (_options.BulkDelete)
+            {
+                if (hrefs.Count > 0 && TryStartRequest())
+                {
+                    var (deleted, deleteInWindow) = await SendAsync(connection, WriteBulkDelete(requests, bulkTarget, hrefs), RequestKind.Delete, stats, keepBody: false);
+                    if (!deleted.Ok)
+                    {
+                        await errors.WaitAsync();
+                    }
+                    else if (deleteInWindow)
+                    {
+                        stats.Deleted += hrefs.Count;
+                    }
+                }
+
+                continue;
             }
 
             for (var h = 0; h < hrefs.Count; h++)
@@ -404,6 +424,35 @@ internal sealed class LoadRun : IAsyncDisposable
     /// <c>/v2/queues/q/messages/ID?claim_id=C</c>) is the request target as it is; anything else is resolved against
     /// the base URL, and refused (false) when it names another host or port.
     /// </summary>
+    /// <summary>
+    /// <c>DELETE /v2/queues/{q}/messages?ids=a,b,...</c> for a claim's messages: the ids are the last path segment of
+    /// each claimed message's href (<c>.../messages/{id}?claim_id=...</c>).
+    /// </summary>
+    private static ReadOnlyMemory<byte> WriteBulkDelete(RequestWriter requests, ArrayBufferWriter<byte> target, HrefList hrefs)
+    {
+        target.ResetWrittenCount();
+        for (var h = 0; h < hrefs.Count; h++)
+        {
+            var href = hrefs[h];
+            var query = href.IndexOf((byte)'?');
+            var path = query < 0 ? href : href[..query];
+            if (h == 0)
+            {
+                // The collection path is the first href's path without its last segment.
+                target.Write(path[..(path.LastIndexOf((byte)'/') + 1)]);
+                target.Write("?ids="u8);
+            }
+            else
+            {
+                target.Write(","u8);
+            }
+
+            target.Write(path[(path.LastIndexOf((byte)'/') + 1)..]);
+        }
+
+        return requests.Write("DELETE"u8, target.WrittenSpan, default, hasBody: false);
+    }
+
     private bool TryWriteHrefRequest(RequestWriter requests, ReadOnlySpan<byte> method, ReadOnlySpan<byte> href, out ReadOnlyMemory<byte> request)
     {
         if (href.Length > 1 && href[0] == (byte)'/' && href[1] != (byte)'/')
