@@ -28,7 +28,14 @@ internal static class Verifier
 
             if (!MessageBody.TryParse(served.Body, out var body, out var problem))
             {
-                findings.Add(Problem.Corrupted, "id " + served.Id, $"{queue}: {served.Id} is torn ({problem}): {MessageBody.Describe(served.Body)}");
+                var owner = ledger.ById(served.Id);
+                findings.Add(Problem.Corrupted, owner?.Key ?? "id " + served.Id, $"{queue}: {owner?.Name ?? served.Id} is torn ({problem}): {MessageBody.Describe(served.Body)}");
+                if (owner is not null && owner.Queue == queue)
+                {
+                    // Present, if damaged: counted as corrupted, not lost as well.
+                    listed.TryAdd(owner, served.Id);
+                }
+
                 continue;
             }
 
@@ -45,9 +52,9 @@ internal static class Verifier
                 continue;
             }
 
-            if (ledger.ById(served.Id) is { } owner && owner != message)
+            if (ledger.ById(served.Id) is { } idOwner && idOwner != message)
             {
-                findings.Add(Problem.Corrupted, "id " + served.Id, $"{queue}: id {served.Id}, acknowledged for {owner.Name}, holds {message.Name}");
+                findings.Add(Problem.Corrupted, "id " + served.Id, $"{queue}: id {served.Id}, acknowledged for {idOwner.Name}, holds {message.Name}");
             }
             else if (message.Id is not null && message.Id != served.Id)
             {
