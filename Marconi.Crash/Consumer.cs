@@ -58,9 +58,16 @@ internal sealed class Consumer(string queue, Ledger ledger, Random random)
                         return;
                     }
 
-                    if (random.Next(10) == 0 || ledger.ById(message.Id) is not { } known)
+                    if (ledger.ById(message.Id) is not { } known)
                     {
-                        // Left to its claim's expiry (or not ours to delete: a problem already reported).
+                        // Not a message we can name: a problem already reported.
+                        continue;
+                    }
+
+                    if (random.Next(20) == 0)
+                    {
+                        // Left to its claim's expiry, so that it is claimed again later.
+                        ledger.Abandon(known, receivedAt.AddSeconds(ClaimTtlSeconds));
                         continue;
                     }
 

@@ -17,6 +17,7 @@ internal sealed class Ledger(Findings findings)
     private readonly Dictionary<string, List<SentMessage>> _byQueue = new(StringComparer.Ordinal);
     private readonly List<SentMessage> _deletable = [];
     private readonly List<ClaimRecord> _claims = [];
+    private readonly Queue<SentMessage> _abandoned = new();
     private long _acknowledgedWrites;
     private long _acknowledgedDeletes;
     private int _settledPresent;
@@ -49,14 +50,34 @@ internal sealed class Ledger(Findings findings)
         }
     }
 
-    /// <summary>Messages known to exist and not deleted: the backlog the producers hold back on.</summary>
-    public int Live
+    /// <summary>
+    /// Messages known to exist, not deleted, and not left by a consumer to a claim that still holds them: what
+    /// consumers can still take, which the producers hold back on. (Messages left to claims that have not expired are
+    /// not counted: once the backlog were made of those alone, producers and consumers would both idle until expiry.)
+    /// </summary>
+    public int Backlog(DateTime now)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
+            while (_abandoned.TryPeek(out var oldest) && (oldest.AbandonedUntil <= now || oldest.DeletableSlot < 0))
             {
-                return _deletable.Count;
+                _abandoned.Dequeue();
+                oldest.AbandonedUntil = default;
+            }
+
+            return Math.Max(0, _deletable.Count - _abandoned.Count);
+        }
+    }
+
+    /// <summary>Records that a consumer left <paramref name="message"/> to its claim, which holds it until <paramref name="until"/>.</summary>
+    public void Abandon(SentMessage message, DateTime until)
+    {
+        lock (_lock)
+        {
+            if (message.AbandonedUntil == default)
+            {
+                message.AbandonedUntil = until;
+                _abandoned.Enqueue(message);
             }
         }
     }

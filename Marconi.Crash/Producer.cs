@@ -27,7 +27,7 @@ internal sealed class Producer(int index, string queue, Ledger ledger, Random ra
         var clientId = Guid.NewGuid().ToString();
         while (!stop.IsCancellationRequested)
         {
-            if (ledger.Live > maxBacklog)
+            if (ledger.Backlog(DateTime.UtcNow) > maxBacklog)
             {
                 await Task.Delay(random.Next(5, 20), CancellationToken.None);
                 continue;

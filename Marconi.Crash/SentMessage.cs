@@ -37,6 +37,9 @@ internal sealed class SentMessage(string queue, int producer, long sequence, byt
     /// <summary>A DELETE of it had an unknown outcome (no answer before the kill). Cleared by the next verification.</summary>
     public bool DeleteInDoubt { get; set; }
 
+    /// <summary>Until when a claim a consumer left it to holds it (default: not left to a claim).</summary>
+    public DateTime AbandonedUntil { get; set; }
+
     /// <summary>Index in the ledger's list of deletable messages, or -1 when not in it.</summary>
     public int DeletableSlot { get; set; } = -1;
 
