@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README "Set-up"; CI runs exactly this through .ci/run). On a fresh Debian machine with the
 # .NET 10 SDK it installs the system packages the interop tests need, then runs, failing on the first failure:
-#   1. the xunit suite (dotnet test);
+#   1. the xunit suite (dotnet test), including 3 rounds of the crash campaign (Marconi.Crash) against the server binary;
 #   2. the interop script: the real python-zaqarclient drives the server binary, and Zaqar's own code signs and
 #      verifies pre-signed URLs;
 #   3. the allocation budgets of the hot paths (bytes per operation, not timings);
