@@ -43,6 +43,7 @@ dotnet run -c Release --no-build --project Marconi.Benchmarks -- budgets --check
 dotnet run -c Release --no-build --project Marconi.Benchmarks -- --filter '*' --job Dry --inProcess --artifacts "$log/bdn" \
   > "$log/bdn.txt" 2>&1 || { cat "$log/bdn.txt"; exit 1; }
 echo "benchmark smoke: $(grep -c '^// Benchmark: ' "$log/bdn.txt") benchmarks ran once"
+dotnet run -c Release --no-build --project Marconi.Benchmarks -- echo --smoke
 
 dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll --listen 127.0.0.1:0 --data-dir "$log/load-data" \
   > "$log/server.txt" 2>&1 &
