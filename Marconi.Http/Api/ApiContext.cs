@@ -7,6 +7,7 @@ namespace Marconi.Http.Api;
 internal sealed class ApiContext
 {
     private readonly Guid? _clientId;
+    private string? _queuePath;
 
     public ApiContext(HttpRequest request, HttpResponse response, RouteMatch route, string project, Guid? clientId, CancellationToken cancellationToken)
     {
@@ -16,7 +17,7 @@ internal sealed class ApiContext
         Project = project;
         _clientId = clientId;
         CancellationToken = cancellationToken;
-        Query = QueryString.Parse(request.Query);
+        Query = QueryString.Parse(request.QueryMemory);
     }
 
     public HttpRequest Request { get; }
@@ -56,9 +57,36 @@ internal sealed class ApiContext
     public string QueuesPath => RouteTable.Prefix(Version) + "/queues";
 
     /// <summary><c>/v2/queues/{queue}</c>.</summary>
-    public string QueuePath => QueuesPath + "/" + Queue;
+    public string QueuePath => _queuePath ??= QueuesPath + "/" + Queue;
 
     /// <summary>The href of a message, with <c>?claim_id=</c> when a claim holds it.</summary>
-    public string MessageHref(string id, string? claimId) =>
-        claimId is null ? $"{QueuePath}/messages/{id}" : $"{QueuePath}/messages/{id}?claim_id={Uri.EscapeDataString(claimId)}";
+    public string MessageHref(string id, string? claimId)
+    {
+        var href = new HrefBuilder(stackalloc char[256]);
+        AppendMessageHref(ref href, id, claimId);
+        var text = href.ToString();
+        href.Dispose();
+        return text;
+    }
+
+    /// <summary>Writes <c>/v2/queues/{queue}</c> without making a string.</summary>
+    public void AppendQueuePath(ref HrefBuilder href)
+    {
+        href.Append(RouteTable.Prefix(Version));
+        href.Append("/queues/");
+        href.Append(Queue);
+    }
+
+    /// <summary>Writes the href of a message (see <see cref="MessageHref"/>) without making a string.</summary>
+    public void AppendMessageHref(ref HrefBuilder href, string id, string? claimId)
+    {
+        AppendQueuePath(ref href);
+        href.Append("/messages/");
+        href.Append(id);
+        if (claimId is not null)
+        {
+            href.Append("?claim_id=");
+            href.AppendEscaped(claimId);
+        }
+    }
 }

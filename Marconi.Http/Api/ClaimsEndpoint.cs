@@ -12,6 +12,7 @@ internal sealed class ClaimsEndpoint
     public ClaimsEndpoint(QueueEngine engine) => _engine = engine;
 
     /// <summary>POST /queues/{q}/claims[?limit=]: 201 with the claimed messages and a Location, 204 when nothing was claimed.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask CreateAsync(ApiContext context)
     {
         var limit = context.Query.GetInt("limit");
@@ -25,7 +26,7 @@ internal sealed class ClaimsEndpoint
 
         context.Response.StatusCode = 201;
         context.Response.AddHeader("Location", context.QueuePath + "/claims/" + claim.ClaimId);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         MessageJson.WriteArray(writer, context, claim.Messages, claim.ClaimId);
         writer.WriteEndObject();
@@ -40,7 +41,7 @@ internal sealed class ClaimsEndpoint
             context.Response.AddHeader("Content-Location", context.RelativeUri);
         }
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteNumber("age", claim.Age);
         writer.WriteNumber("ttl", claim.Ttl);

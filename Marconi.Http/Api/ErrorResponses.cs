@@ -20,11 +20,14 @@ internal static class ErrorResponses
     {
         response.Body.Clear();
         response.StatusCode = statusCode;
-        using var writer = JsonResponse.Start(response);
+        var writer = JsonResponse.Start(response);
         writer.WriteStartObject();
         writer.WriteString("title", title);
         writer.WriteString("description", description);
         writer.WriteEndObject();
+
+        // An error answer is complete here; callers outside the handler (and its final flush) read the body at once.
+        JsonResponse.Finish(response);
     }
 
     /// <summary>Maps an engine error to its status and title (see <see cref="QueueErrorKind"/>).</summary>

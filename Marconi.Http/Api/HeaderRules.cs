@@ -9,8 +9,8 @@ internal static class HeaderRules
     /// <summary>Rejects form-encoded bodies (400) and an Accept header that excludes JSON (406).</summary>
     public static void CheckContent(HttpRequest request)
     {
-        if (!request.Body.IsEmpty && MediaType(request.GetHeader("Content-Type")) is { } type
-            && string.Equals(type, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (!request.Body.IsEmpty && request.TryGetHeader("Content-Type", out var contentType)
+            && MediaType(contentType).Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             throw new ApiException(
                 400,
@@ -18,7 +18,7 @@ internal static class HeaderRules
                 "Endpoint does not accept `application/x-www-form-urlencoded` content; currently supported media type is `application/json`; specify proper client-side media type with the \"Content-Type\" header.");
         }
 
-        if (!AcceptsJson(request.GetHeader("Accept")))
+        if (request.TryGetHeader("Accept", out var accept) && !AcceptsJson(accept))
         {
             throw new ApiException(
                 406,
@@ -39,8 +39,7 @@ internal static class HeaderRules
     /// <summary>The Client-ID header as a UUID, null when absent (Zaqar's v1 hook); 400 when present but malformed, even empty.</summary>
     public static Guid? OptionalClientId(HttpRequest request)
     {
-        var value = request.GetHeader("Client-ID");
-        if (value is null)
+        if (!request.TryGetHeader("Client-ID", out var value))
         {
             return null;
         }
@@ -60,10 +59,13 @@ internal static class HeaderRules
     /// The X-Project-ID header; 400 when missing (except on v1, which serves <see cref="V1NoProject"/> then, as Zaqar
     /// serves v1 without a project), empty, too long or not printable ASCII.
     /// </summary>
-    public static string ProjectId(HttpRequest request, QueueLimits limits, bool optional = false)
+    /// <param name="request">The request.</param>
+    /// <param name="limits">The project id's length limit.</param>
+    /// <param name="names">Shares one string per project id; null makes a new one.</param>
+    /// <param name="optional">Whether a missing header serves the v1 scope.</param>
+    public static string ProjectId(HttpRequest request, QueueLimits limits, NameCache? names = null, bool optional = false)
     {
-        var value = request.GetHeader("X-Project-ID");
-        if (value is null)
+        if (!request.TryGetHeader("X-Project-ID", out var value))
         {
             return optional ? V1NoProject : throw new ApiException(400, "Project-Id Missing", "The header X-PROJECT-ID was missing");
         }
@@ -86,12 +88,12 @@ internal static class HeaderRules
             }
         }
 
-        if (string.Equals(value, V1NoProject, StringComparison.Ordinal))
+        if (value.SequenceEqual(V1NoProject))
         {
             throw new ApiException(400, "Invalid project id", "This project id is reserved.");
         }
 
-        return value;
+        return names?.Get(value) ?? new string(value);
     }
 
     /// <summary>The media type of a Content-Type or Accept item without parameters, trimmed; null when absent.</summary>
@@ -106,20 +108,36 @@ internal static class HeaderRules
         return (semicolon < 0 ? header : header[..semicolon]).Trim();
     }
 
-    /// <summary>True when an Accept header allows application/json (missing, */*, application/*, application/json with q &gt; 0).</summary>
-    public static bool AcceptsJson(string? accept)
+    /// <summary>The media type of a Content-Type or Accept item without parameters, trimmed.</summary>
+    public static ReadOnlySpan<char> MediaType(ReadOnlySpan<char> header)
     {
-        if (string.IsNullOrWhiteSpace(accept))
+        var semicolon = header.IndexOf(';');
+        return (semicolon < 0 ? header : header[..semicolon]).Trim();
+    }
+
+    /// <summary>True when an Accept header allows application/json (missing, */*, application/*, application/json with q &gt; 0).</summary>
+    public static bool AcceptsJson(string? accept) => AcceptsJson(accept.AsSpan());
+
+    /// <summary>True when an Accept header allows application/json (blank, */*, application/*, application/json with q &gt; 0).</summary>
+    public static bool AcceptsJson(ReadOnlySpan<char> accept)
+    {
+        if (accept.IsWhiteSpace())
         {
             return true;
         }
 
-        foreach (var item in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var range in accept.Split(','))
         {
+            var item = accept[range].Trim();
+            if (item.IsEmpty)
+            {
+                continue;
+            }
+
             var type = MediaType(item);
             var coversJson = type is "*/*" or "*"
-                || string.Equals(type, "application/*", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(type, "application/json", StringComparison.OrdinalIgnoreCase);
+                || type.Equals("application/*", StringComparison.OrdinalIgnoreCase)
+                || type.Equals("application/json", StringComparison.OrdinalIgnoreCase);
             if (coversJson && !HasZeroQuality(item))
             {
                 return true;
@@ -129,12 +147,21 @@ internal static class HeaderRules
         return false;
     }
 
-    private static bool HasZeroQuality(string item)
+    private static bool HasZeroQuality(ReadOnlySpan<char> item)
     {
-        foreach (var parameter in item.Split(';', StringSplitOptions.TrimEntries).Skip(1))
+        var first = true;
+        foreach (var range in item.Split(';'))
         {
+            // The first part is the media type itself.
+            if (first)
+            {
+                first = false;
+                continue;
+            }
+
+            var parameter = item[range].Trim();
             if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(parameter.AsSpan(2), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var quality))
+                && double.TryParse(parameter[2..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var quality))
             {
                 return quality <= 0;
             }

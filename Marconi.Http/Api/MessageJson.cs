@@ -15,13 +15,17 @@ internal static class MessageJson
         writer.WriteStartObject();
         if (!context.IsV1)
         {
-            writer.WriteString("id", message.Id);
+            writer.WriteString("id"u8, message.Id);
         }
 
-        writer.WriteString("href", context.MessageHref(message.Id, claimId));
-        writer.WriteNumber("ttl", message.Ttl);
-        writer.WriteNumber("age", message.Age);
-        writer.WritePropertyName("body");
+        // The href is built on the stack and transcoded straight into the output: no string per message.
+        var href = new HrefBuilder(stackalloc char[256]);
+        context.AppendMessageHref(ref href, message.Id, claimId);
+        writer.WriteString("href"u8, href.Written);
+        href.Dispose();
+        writer.WriteNumber("ttl"u8, message.Ttl);
+        writer.WriteNumber("age"u8, message.Age);
+        writer.WritePropertyName("body"u8);
         writer.WriteRawValue(message.Body.Span, skipInputValidation: true);
         writer.WriteEndObject();
     }

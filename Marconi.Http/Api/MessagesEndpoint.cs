@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Marconi.Core;
 using Marconi.Core.Model;
@@ -21,6 +21,7 @@ internal sealed class MessagesEndpoint
     }
 
     /// <summary>POST /queues/{q}/messages: 201 with the new hrefs and a Location naming them all.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask PostAsync(ApiContext context)
     {
         var body = context.Request.Body;
@@ -52,15 +53,32 @@ internal sealed class MessagesEndpoint
     /// </summary>
     public static void WritePosted(ApiContext context, IReadOnlyList<string> ids)
     {
-        var path = context.QueuePath + "/messages";
         context.Response.StatusCode = 201;
-        context.Response.AddHeader("Location", path + "?ids=" + string.Join(',', ids));
-        using var writer = JsonResponse.Start(context.Response);
+        var location = new HrefBuilder(stackalloc char[256]);
+        context.AppendQueuePath(ref location);
+        location.Append("/messages?ids=");
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (i > 0)
+            {
+                location.Append(',');
+            }
+
+            location.Append(ids[i]);
+        }
+
+        context.Response.AddHeader("Location", location.ToString());
+        location.Dispose();
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
-        writer.WriteStartArray("resources");
+        writer.WriteStartArray("resources"u8);
+        Span<char> buffer = stackalloc char[256];
         foreach (var id in ids)
         {
-            writer.WriteStringValue(path + "/" + id);
+            var href = new HrefBuilder(buffer);
+            context.AppendMessageHref(ref href, id, claimId: null);
+            writer.WriteStringValue(href.Written);
+            href.Dispose();
         }
 
         writer.WriteEndArray();
@@ -76,6 +94,7 @@ internal sealed class MessagesEndpoint
     /// GET /queues/{q}/messages: by <c>ids</c> (404 when none exist; v1 answers 204 and a bare array) or a page with a
     /// next link (v1 answers an empty page with 204).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask GetAsync(ApiContext context)
     {
         var ids = context.Query.GetList("ids");
@@ -115,21 +134,30 @@ internal sealed class MessagesEndpoint
             return;
         }
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         MessageJson.WriteArray(writer, context, page.Messages);
-        writer.WriteStartArray("links");
+        writer.WriteStartArray("links"u8);
         if (page.Messages.Count > 0)
         {
-            var href = new StringBuilder(context.QueuePath).Append("/messages?marker=").Append(Uri.EscapeDataString(page.NextMarker ?? page.Messages[^1].Id));
-            AppendParameter(href, "limit", limit?.ToString(CultureInfo.InvariantCulture));
-            AppendParameter(href, "echo", Bool(echo));
-            AppendParameter(href, "include_claimed", Bool(includeClaimed));
-            AppendParameter(href, "include_delayed", Bool(includeDelayed));
+            var href = new HrefBuilder(stackalloc char[512]);
+            context.AppendQueuePath(ref href);
+            href.Append("/messages?marker=");
+            href.AppendEscaped(page.NextMarker ?? page.Messages[^1].Id);
+            if (limit is { } pageLimit)
+            {
+                href.Append("&limit=");
+                href.Append(pageLimit);
+            }
+
+            AppendParameter(ref href, "echo", echo);
+            AppendParameter(ref href, "include_claimed", includeClaimed);
+            AppendParameter(ref href, "include_delayed", includeDelayed);
             writer.WriteStartObject();
-            writer.WriteString("rel", "next");
-            writer.WriteString("href", href.ToString());
+            writer.WriteString("rel"u8, "next"u8);
+            writer.WriteString("href"u8, href.Written);
             writer.WriteEndObject();
+            href.Dispose();
         }
 
         writer.WriteEndArray();
@@ -159,7 +187,7 @@ internal sealed class MessagesEndpoint
         }
 
         var popped = await _engine.PopMessagesAsync(context.Project, context.Queue, pop!.Value, context.CancellationToken).ConfigureAwait(false);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteStartArray("messages");
         foreach (var message in popped)
@@ -180,11 +208,12 @@ internal sealed class MessagesEndpoint
             context.Response.AddHeader("Content-Location", context.RelativeUri);
         }
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         MessageJson.Write(writer, context, message, MessageJson.OwnClaim(context, message));
     }
 
     /// <summary>DELETE /queues/{q}/messages/{id}[?claim_id=]: 204; 403 claimed without claim id, 400 wrong claim id.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask DeleteOneAsync(ApiContext context)
     {
         await _engine.DeleteMessageAsync(context.Project, context.Queue, context.ResourceId, context.Query.Get("claim_id"), context.CancellationToken).ConfigureAwait(false);
@@ -203,7 +232,7 @@ internal sealed class MessagesEndpoint
                 return;
             }
 
-            using var items = JsonResponse.Start(context.Response);
+            var items = JsonResponse.Start(context.Response);
             MessageJson.WriteItems(items, context, messages);
             return;
         }
@@ -216,7 +245,7 @@ internal sealed class MessagesEndpoint
                 $"No messages with IDs: {string.Join(',', ids)} found in the queue {context.Queue} for project {context.Project}.");
         }
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         MessageJson.WriteArray(writer, context, messages);
         writer.WriteEndObject();
@@ -301,13 +330,13 @@ internal sealed class MessagesEndpoint
         return new NewMessage(messageBody.Value, ttl, delay);
     }
 
-    private static void AppendParameter(StringBuilder href, string name, string? value)
+    private static void AppendParameter(ref HrefBuilder href, string name, bool? value)
     {
-        if (value is not null)
+        if (value is { } flag)
         {
-            href.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            href.Append('&');
+            href.Append(name);
+            href.Append(flag ? "=true" : "=false");
         }
     }
-
-    private static string? Bool(bool? value) => value is null ? null : value.Value ? "true" : "false";
 }

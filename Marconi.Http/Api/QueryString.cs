@@ -6,43 +6,31 @@ namespace Marconi.Http.Api;
 /// The query parameters of a request, parsed as Zaqar's falcon does: percent-decoded, blank values dropped, strict
 /// integers and booleans (a bad value is a 400 naming the parameter), comma-separated lists.
 /// </summary>
-internal sealed class QueryString
+/// <remarks>
+/// Reads the raw query on each lookup instead of building a table: a request asks for a handful of parameters of a
+/// short query, and this way a lookup makes no string unless it returns one (and an integer or a boolean none).
+/// </remarks>
+internal readonly struct QueryString
 {
-    private static readonly QueryString EmptyQuery = new([]);
-    private readonly List<KeyValuePair<string, string>> _pairs;
+    private const int StackDecodeLimit = 256;
+    private readonly ReadOnlyMemory<char> _query;
 
-    private QueryString(List<KeyValuePair<string, string>> pairs) => _pairs = pairs;
+    private QueryString(ReadOnlyMemory<char> query) => _query = query;
 
-    public static QueryString Parse(string query)
-    {
-        if (string.IsNullOrEmpty(query))
-        {
-            return EmptyQuery;
-        }
+    /// <summary>A view of <paramref name="query"/> (the raw query without '?'), valid as long as its characters are.</summary>
+    public static QueryString Parse(ReadOnlyMemory<char> query) => new(query);
 
-        var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            var name = Decode(equals < 0 ? part : part[..equals]);
-            var value = equals < 0 ? string.Empty : Decode(part[(equals + 1)..]);
-            if (name.Length > 0 && value.Length > 0)
-            {
-                pairs.Add(new(name, value));
-            }
-        }
-
-        return new QueryString(pairs);
-    }
+    /// <summary>A view of a query string.</summary>
+    public static QueryString Parse(string? query) => new(query.AsMemory());
 
     /// <summary>The first value of the parameter, or null when absent or blank.</summary>
     public string? Get(string name)
     {
-        foreach (var pair in _pairs)
+        foreach (var range in _query.Span.Split('&'))
         {
-            if (string.Equals(pair.Key, name, StringComparison.Ordinal))
+            if (TryValue(_query.Span[range], name, out var value))
             {
-                return pair.Value;
+                return Decode(value);
             }
         }
 
@@ -52,38 +40,52 @@ internal sealed class QueryString
     /// <summary>An integer parameter; null when absent, 400 when not an integer.</summary>
     public int? GetInt(string name)
     {
-        var value = Get(name);
-        if (value is null)
+        Span<char> scratch = stackalloc char[StackDecodeLimit];
+        foreach (var range in _query.Span.Split('&'))
         {
-            return null;
+            if (!TryValue(_query.Span[range], name, out var raw))
+            {
+                continue;
+            }
+
+            var value = DecodeInto(raw, scratch, out var decoded) ? decoded : Decode(raw).AsSpan();
+            if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            {
+                throw ApiException.InvalidParameter(name, "The value must be an integer.");
+            }
+
+            return number;
         }
 
-        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-        {
-            throw ApiException.InvalidParameter(name, "The value must be an integer.");
-        }
-
-        return number;
+        return null;
     }
 
     /// <summary>A boolean parameter (true/false, case-insensitive, and falcon's other spellings); null when absent.</summary>
     public bool? GetBool(string name)
     {
-        var value = Get(name);
-        if (value is null)
+        Span<char> scratch = stackalloc char[StackDecodeLimit];
+        foreach (var range in _query.Span.Split('&'))
         {
-            return null;
+            if (!TryValue(_query.Span[range], name, out var raw))
+            {
+                continue;
+            }
+
+            var value = DecodeInto(raw, scratch, out var decoded) ? decoded : Decode(raw).AsSpan();
+            if (IsAny(value, "TRUE", "T", "YES", "Y", "1", "ON"))
+            {
+                return true;
+            }
+
+            if (IsAny(value, "FALSE", "F", "NO", "N", "0", "OFF"))
+            {
+                return false;
+            }
+
+            throw ApiException.InvalidParameter(name, "The value of the parameter must be \"true\" or \"false\".");
         }
 
-        switch (value.ToUpperInvariant())
-        {
-            case "TRUE" or "T" or "YES" or "Y" or "1" or "ON":
-                return true;
-            case "FALSE" or "F" or "NO" or "N" or "0" or "OFF":
-                return false;
-            default:
-                throw ApiException.InvalidParameter(name, "The value of the parameter must be \"true\" or \"false\".");
-        }
+        return null;
     }
 
     /// <summary>
@@ -93,16 +95,65 @@ internal sealed class QueryString
     public List<string>? GetList(string name)
     {
         List<string>? items = null;
-        foreach (var pair in _pairs)
+        foreach (var range in _query.Span.Split('&'))
         {
-            if (string.Equals(pair.Key, name, StringComparison.Ordinal))
+            if (TryValue(_query.Span[range], name, out var value))
             {
-                (items ??= []).AddRange(pair.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                (items ??= []).AddRange(Decode(value).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             }
         }
 
         return items is { Count: > 0 } ? items : null;
     }
 
-    private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+    /// <summary>Whether <paramref name="part"/> ("name=value") names <paramref name="name"/> with a non-blank decoded value.</summary>
+    private static bool TryValue(ReadOnlySpan<char> part, string name, out ReadOnlySpan<char> value)
+    {
+        value = default;
+        if (part.IsEmpty)
+        {
+            return false;
+        }
+
+        var equals = part.IndexOf('=');
+        var rawName = equals < 0 ? part : part[..equals];
+        Span<char> scratch = stackalloc char[StackDecodeLimit];
+        var decodedName = DecodeInto(rawName, scratch, out var decoded) ? decoded : Decode(rawName).AsSpan();
+        if (!decodedName.SequenceEqual(name) || equals < 0)
+        {
+            return false;
+        }
+
+        value = part[(equals + 1)..];
+
+        // A value decodes to nothing only when it is empty: every escape or '+' stands for at least one character.
+        return !value.IsEmpty;
+    }
+
+    /// <summary>Decodes without allocating when there is nothing to decode or it fits <paramref name="scratch"/> as plain '+' spaces; false otherwise.</summary>
+    private static bool DecodeInto(ReadOnlySpan<char> raw, Span<char> scratch, out ReadOnlySpan<char> decoded)
+    {
+        if (raw.IndexOfAny('%', '+') < 0)
+        {
+            decoded = raw;
+            return true;
+        }
+
+        if (raw.IndexOf('%') < 0 && raw.Length <= scratch.Length)
+        {
+            raw.Replace(scratch, '+', ' ');
+            decoded = scratch[..raw.Length];
+            return true;
+        }
+
+        decoded = default;
+        return false;
+    }
+
+    private static string Decode(ReadOnlySpan<char> raw) => Uri.UnescapeDataString(raw.ToString().Replace('+', ' '));
+
+    private static bool IsAny(ReadOnlySpan<char> value, string a, string b, string c, string d, string e, string f) =>
+        value.Equals(a, StringComparison.OrdinalIgnoreCase) || value.Equals(b, StringComparison.OrdinalIgnoreCase)
+        || value.Equals(c, StringComparison.OrdinalIgnoreCase) || value.Equals(d, StringComparison.OrdinalIgnoreCase)
+        || value.Equals(e, StringComparison.OrdinalIgnoreCase) || value.Equals(f, StringComparison.OrdinalIgnoreCase);
 }

@@ -48,7 +48,7 @@ internal sealed class QueuesEndpoint
             context.Response.AddHeader("Content-Location", context.RelativeUri);
         }
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteStartArray("queues");
         foreach (var queue in page.Queues)
@@ -127,7 +127,7 @@ internal sealed class QueuesEndpoint
             metadata = await StoredMetadataAsync(context).ConfigureAwait(false);
         }
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteRawValue(metadata.Span, skipInputValidation: true);
     }
 
@@ -157,7 +157,7 @@ internal sealed class QueuesEndpoint
         RequestBody.EnsureWellFormed(body);
         var operations = RequestBody.Parse(body, ParsePatch);
         var metadata = await _engine.PatchQueueMetadataAsync(context.Project, context.Queue, operations, context.CancellationToken).ConfigureAwait(false);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteRawValue(metadata, skipInputValidation: true);
     }
 
@@ -181,7 +181,7 @@ internal sealed class QueuesEndpoint
         }
 
         var stats = await _engine.GetQueueStatsAsync(context.Project, context.Queue, context.CancellationToken).ConfigureAwait(false);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteStartObject("messages");
         writer.WriteNumber("claimed", stats.Claimed);

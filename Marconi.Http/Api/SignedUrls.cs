@@ -179,7 +179,7 @@ internal sealed class ShareEndpoint
         }
 
         var signed = SignedUrls.Create(_secretKey, paths, methods, context.Project, expires);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteStartArray("paths");
         foreach (var path in signed.Paths)

@@ -43,7 +43,7 @@ internal sealed class SubscriptionsEndpoint
 
         context.Response.StatusCode = 201;
         context.Response.AddHeader("Location", context.Request.Path);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteString("subscription_id", creation.Subscription.Id);
         writer.WriteEndObject();
@@ -56,7 +56,7 @@ internal sealed class SubscriptionsEndpoint
         var limit = context.Query.GetInt("limit");
         var page = await _engine.ListSubscriptionsAsync(context.Project, context.Queue, marker, limit, context.CancellationToken).ConfigureAwait(false);
 
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteStartArray("subscriptions");
         foreach (var subscription in page.Subscriptions)
@@ -88,7 +88,7 @@ internal sealed class SubscriptionsEndpoint
     public async ValueTask GetAsync(ApiContext context)
     {
         var subscription = await _engine.GetSubscriptionAsync(context.Project, context.Queue, context.ResourceId, context.CancellationToken).ConfigureAwait(false);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         Write(writer, subscription);
     }
 

@@ -43,7 +43,7 @@ internal sealed class SystemEndpoint
     public async ValueTask HealthAsync(ApiContext context)
     {
         var reachable = await StorageReachableAsync(context).ConfigureAwait(false);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteStartObject();
         writer.WriteBoolean("storage_reachable", reachable);
         writer.WriteStartObject("operation_status");

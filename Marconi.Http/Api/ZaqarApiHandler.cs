@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Marconi.Core;
 using Marconi.Core.Errors;
@@ -23,6 +24,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly ShareEndpoint _share;
     private readonly V1.V1Dispatcher _v1;
     private readonly string? _signedUrlSecretKey;
+    private readonly NameCache _names = new();
 
     /// <summary>Creates the handler.</summary>
     /// <param name="engine">The engine to serve.</param>
@@ -43,6 +45,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask HandleAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -73,11 +76,14 @@ public sealed class ZaqarApiHandler : IHttpHandler
         {
             ErrorResponses.Write(response, 500, ErrorTitles.InternalError, error.Message);
         }
+
+        JsonResponse.Finish(response);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DispatchAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (!RouteTable.TryMatch(request.Path, out var route))
+        if (!RouteTable.TryMatch(request.PathSpan, _names, out var route))
         {
             throw new ApiException(404, ErrorTitles.NotFound, "The requested resource could not be found.");
         }
@@ -95,7 +101,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
         // Zaqar's hooks require Client-ID and X-Project-ID from v1.1 on; v1 checks a Client-ID only when present.
         var isV1 = route.Version == ApiVersion.V1;
         Guid? clientId = isV1 ? HeaderRules.OptionalClientId(request) : HeaderRules.ClientId(request);
-        var project = HeaderRules.ProjectId(request, _engine.Limits, optional: isV1);
+        var project = HeaderRules.ProjectId(request, _engine.Limits, _names, optional: isV1);
         CheckMethod(request, route);
         if (request.Method == "OPTIONS")
         {

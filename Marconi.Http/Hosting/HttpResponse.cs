@@ -19,6 +19,9 @@ public sealed class HttpResponse
     /// <summary>Adds a header.</summary>
     public void AddHeader(string name, string value) => _headers.Add(new(name, value));
 
+    /// <summary>The API's JSON writer over <see cref="Body"/>, kept with the response so a connection reuses one.</summary>
+    internal System.Text.Json.Utf8JsonWriter? JsonWriter { get; set; }
+
     /// <summary>Closes the connection after this response.</summary>
     public bool CloseConnection { get; set; }
 

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using Marconi.Http.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,10 @@ internal sealed class HttpConnection
     private readonly CancellationToken _abort;
     private readonly EndPoint? _remote;
     private HttpResponse? _response;
+
+    // Created once per connection: a linked source per request cost an allocation and a registration each time.
+    private CancellationTokenSource? _headTimeout;
+    private RequestBodyReader.DataRateGuard? _bodyRate;
 
     public HttpConnection(Socket socket, IHttpHandler handler, HttpServerOptions options, ILogger logger, CancellationToken stopping, CancellationToken abort)
     {
@@ -78,6 +83,8 @@ internal sealed class HttpConnection
         }
         finally
         {
+            _headTimeout?.Dispose();
+            _bodyRate?.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -154,10 +161,17 @@ internal sealed class HttpConnection
     }
 
     /// <summary>Reads the next request head; null when the client closed, went idle too long, was too slow, or the server is stopping.</summary>
-    private async Task<RequestHead?> ReadHeadAsync(PipeReader reader, HttpHeadParser parser, bool first)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RequestHead?> ReadHeadAsync(PipeReader reader, HttpHeadParser parser, bool first)
     {
         parser.Reset();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        if (_headTimeout is null || !_headTimeout.TryReset())
+        {
+            _headTimeout?.Dispose();
+            _headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        }
+
+        var timeout = _headTimeout;
 
         // The first request's head must arrive within the header timeout of the accept; later ones get the keep-alive
         // timeout to start and the header timeout from their first byte on.
@@ -209,7 +223,8 @@ internal sealed class HttpConnection
         }
     }
 
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, PipeWriter writer, RequestHead head)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, PipeWriter writer, RequestHead head)
     {
         if (!head.HasBody)
         {
@@ -228,13 +243,15 @@ internal sealed class HttpConnection
             await writer.FlushAsync(_abort).ConfigureAwait(false);
         }
 
-        var body = await RequestBodyReader.ReadAsync(reader, head, _options, _abort).ConfigureAwait(false);
+        var body = await RequestBodyReader.ReadAsync(reader, head, _options, _bodyRate ??= new RequestBodyReader.DataRateGuard(_options, _abort)).ConfigureAwait(false);
         return head.GzipBody ? GzipInflater.Inflate(body, _options.MaxRequestBodySize) : body;
     }
 
-    private async Task<HttpResponse> InvokeHandlerAsync(RequestHead head, ReadOnlyMemory<byte> body)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponse> InvokeHandlerAsync(RequestHead head, ReadOnlyMemory<byte> body)
     {
-        var request = new HttpRequest(head.Method, head.Path, head.Query, head.Headers, body);
+        var request = head.Request;
+        request.Body = body;
         var response = NextResponse();
         try
         {

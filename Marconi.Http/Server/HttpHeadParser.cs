@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace Marconi.Http.Server;
 
@@ -10,27 +9,23 @@ namespace Marconi.Http.Server;
 internal sealed class HttpHeadParser
 {
     private readonly HttpServerOptions _options;
-    private readonly List<KeyValuePair<string, string>> _headers = [];
-    private string? _method;
-    private string? _path;
-    private string? _query;
+    private readonly RequestHead _head = new();
+    private bool _sawRequestLine;
     private bool _isHttp11;
     private int _headerBytes;
 
     public HttpHeadParser(HttpServerOptions options) => _options = options;
 
-    /// <summary>Forgets the previous request so the next one can be parsed.</summary>
+    /// <summary>Forgets the previous request so the next one can be parsed (the head object is reused).</summary>
     public void Reset()
     {
-        _method = null;
-        _path = null;
-        _query = null;
-        _headers.Clear();
+        _sawRequestLine = false;
         _headerBytes = 0;
     }
 
     /// <summary>
-    /// Consumes every complete line in <paramref name="reader"/>; returns the head once its empty line has arrived.
+    /// Consumes every complete line in <paramref name="reader"/>; returns the head once its empty line has arrived. The
+    /// head is this parser's own, valid until the next <see cref="Reset"/>.
     /// Throws <see cref="BadHttpRequestException"/> (400 or 431) for a malformed or oversize head.
     /// </summary>
     public RequestHead? Parse(ref SequenceReader<byte> reader)
@@ -57,7 +52,7 @@ internal sealed class HttpHeadParser
                 BadHttpRequestException.BadRequest("A line contains a bare CR.");
             }
 
-            if (_method is null)
+            if (!_sawRequestLine)
             {
                 if (size > _options.MaxRequestLineSize)
                 {
@@ -79,18 +74,18 @@ internal sealed class HttpHeadParser
                 return BuildHead();
             }
 
-            if (_headers.Count >= _options.MaxRequestHeaderCount)
+            if (_head.Request.HeaderCount >= _options.MaxRequestHeaderCount)
             {
                 BadHttpRequestException.HeadersTooLarge("The request has too many header fields.");
             }
 
-            _headers.Add(ParseHeaderLine(span));
+            ParseHeaderLine(span, _head.Request);
         }
     }
 
     private void CheckIncompleteSize(long pending)
     {
-        if (_method is null)
+        if (!_sawRequestLine)
         {
             if (pending >= _options.MaxRequestLineSize)
             {
@@ -159,12 +154,21 @@ internal sealed class HttpHeadParser
 
         var question = target.IndexOf((byte)'?');
         var rawPath = question < 0 ? target : target[..question];
-        _path = PathDecoder.Decode(rawPath);
-        _query = question < 0 ? string.Empty : Encoding.ASCII.GetString(target[(question + 1)..]);
-        _method = Encoding.ASCII.GetString(method);
+        var request = _head.Request;
+        request.Reset(HttpMethods.Intern(method));
+        PathDecoder.DecodeInto(rawPath, request);
+        request.EndPath();
+        if (question >= 0)
+        {
+            // Checked above: every target byte is printable ASCII.
+            request.AppendLatin1(target[(question + 1)..]);
+        }
+
+        request.EndQuery();
+        _sawRequestLine = true;
     }
 
-    private static KeyValuePair<string, string> ParseHeaderLine(ReadOnlySpan<byte> line)
+    private static void ParseHeaderLine(ReadOnlySpan<byte> line, Hosting.HttpRequest request)
     {
         // obs-fold continued a value on the next line; RFC 9112 lets a server reject it, and accepting it invites smuggling.
         if (HttpSyntax.IsWhitespace(line[0]))
@@ -211,26 +215,35 @@ internal sealed class HttpHeadParser
             }
         }
 
-        return new(Encoding.ASCII.GetString(name), Encoding.Latin1.GetString(value));
+        var nameStart = request.Length;
+        request.AppendLatin1(name);
+        var valueStart = request.Length;
+        request.AppendLatin1(value);
+        request.EndField(nameStart, valueStart);
     }
 
     private RequestHead BuildHead()
     {
-        string? host = null;
+        var request = _head.Request;
         var hostCount = 0;
+        var hostInvalid = false;
         long? contentLength = null;
-        string? transferEncoding = null;
+        var sawTransferEncoding = false;
+        var transferCodings = 0;
+        var lastCodingChunked = false;
         var connectionClose = false;
         var connectionKeepAlive = false;
         var expectContinue = false;
         var gzipBody = false;
         var acceptsGzip = false;
 
-        foreach (var (name, value) in _headers)
+        for (var i = 0; i < request.HeaderCount; i++)
         {
+            var name = request.HeaderName(i);
+            var value = request.HeaderValue(i);
             if (Is(name, "Host"))
             {
-                host = value;
+                hostInvalid |= value.IndexOfAny(" /?#@") >= 0;
                 hostCount++;
             }
             else if (Is(name, "Content-Length"))
@@ -245,12 +258,24 @@ internal sealed class HttpHeadParser
             }
             else if (Is(name, "Transfer-Encoding"))
             {
-                transferEncoding = transferEncoding is null ? value : transferEncoding + "," + value;
+                // Several fields are one list (RFC 9110 §5.3): count the codings and remember the last.
+                foreach (var range in value.Split(','))
+                {
+                    var coding = value[range].Trim();
+                    if (!coding.IsEmpty)
+                    {
+                        transferCodings++;
+                        lastCodingChunked = Is(coding, "chunked");
+                    }
+                }
+
+                sawTransferEncoding = true;
             }
             else if (Is(name, "Connection"))
             {
-                foreach (var option in HttpSyntax.ListElements(value))
+                foreach (var range in value.Split(','))
                 {
+                    var option = value[range].Trim();
                     connectionClose |= Is(option, "close");
                     connectionKeepAlive |= Is(option, "keep-alive");
                 }
@@ -279,13 +304,13 @@ internal sealed class HttpHeadParser
             BadHttpRequestException.BadRequest("HTTP/1.1 requests must carry a Host header.");
         }
 
-        if (hostCount > 1 || (host is not null && host.AsSpan().IndexOfAny(" /?#@") >= 0))
+        if (hostCount > 1 || hostInvalid)
         {
             BadHttpRequestException.BadRequest("The Host header is invalid.");
         }
 
         var chunked = false;
-        if (transferEncoding is not null)
+        if (sawTransferEncoding)
         {
             // Both framings at once is the classic request-smuggling vector (RFC 9112 §6.1): refuse it outright.
             if (contentLength is not null)
@@ -293,28 +318,23 @@ internal sealed class HttpHeadParser
                 BadHttpRequestException.BadRequest("Content-Length and Transfer-Encoding cannot both be sent.");
             }
 
-            chunked = ParseTransferEncoding(transferEncoding);
+            chunked = CheckTransferEncoding(transferCodings, lastCodingChunked);
         }
 
-        return new RequestHead
-        {
-            Method = _method!,
-            Path = _path!,
-            Query = _query!,
-            IsHttp11 = _isHttp11,
-            Headers = [.. _headers],
-            ContentLength = contentLength,
-            IsChunked = chunked,
-            KeepAlive = _isHttp11 ? !connectionClose : connectionKeepAlive && !connectionClose,
-            ExpectContinue = expectContinue && _isHttp11,
-            GzipBody = gzipBody,
-            AcceptsGzip = acceptsGzip,
-        };
+        var head = _head;
+        head.IsHttp11 = _isHttp11;
+        head.ContentLength = contentLength;
+        head.IsChunked = chunked;
+        head.KeepAlive = _isHttp11 ? !connectionClose : connectionKeepAlive && !connectionClose;
+        head.ExpectContinue = expectContinue && _isHttp11;
+        head.GzipBody = gzipBody;
+        head.AcceptsGzip = acceptsGzip;
+        return head;
     }
 
-    private static bool Is(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    private static bool Is(ReadOnlySpan<char> a, string b) => a.Equals(b, StringComparison.OrdinalIgnoreCase);
 
-    private static long ParseContentLength(string value)
+    private static long ParseContentLength(ReadOnlySpan<char> value)
     {
         // Digits only: no sign, no list, no whitespace inside; 18 digits keep the value inside a long.
         if (value.Length is 0 or > 18)
@@ -337,15 +357,14 @@ internal sealed class HttpHeadParser
     }
 
     /// <summary>Returns true (chunked); 400 when chunked is not the final coding, 501 for any other coding before it.</summary>
-    private static bool ParseTransferEncoding(string value)
+    private static bool CheckTransferEncoding(int codings, bool lastChunked)
     {
-        var codings = HttpSyntax.ListElements(value).ToList();
-        if (codings.Count == 0 || !Is(codings[^1], "chunked"))
+        if (codings == 0 || !lastChunked)
         {
             BadHttpRequestException.BadRequest("The final transfer coding must be chunked.");
         }
 
-        if (codings.Count > 1)
+        if (codings > 1)
         {
             BadHttpRequestException.Throw(501, "Transfer codings other than chunked are not supported.");
         }
@@ -353,11 +372,17 @@ internal sealed class HttpHeadParser
         return true;
     }
 
-    private static bool ParseContentEncoding(string value)
+    private static bool ParseContentEncoding(ReadOnlySpan<char> value)
     {
         var gzip = false;
-        foreach (var coding in HttpSyntax.ListElements(value))
+        foreach (var range in value.Split(','))
         {
+            var coding = value[range].Trim();
+            if (coding.IsEmpty)
+            {
+                continue;
+            }
+
             if (Is(coding, "gzip") || Is(coding, "x-gzip"))
             {
                 if (gzip)
@@ -376,17 +401,33 @@ internal sealed class HttpHeadParser
         return gzip;
     }
 
-    private static bool AcceptsGzip(string value)
+    private static bool AcceptsGzip(ReadOnlySpan<char> value)
     {
-        foreach (var element in HttpSyntax.ListElements(value))
+        foreach (var range in value.Split(','))
         {
-            var parts = element.Split(';', StringSplitOptions.TrimEntries);
-            if (!Is(parts[0], "gzip") && parts[0] != "*")
+            var element = value[range].Trim();
+            if (element.IsEmpty)
             {
                 continue;
             }
 
-            var refused = parts.Skip(1).Any(p => p.Replace(" ", string.Empty, StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000");
+            var semicolon = element.IndexOf(';');
+            var coding = (semicolon < 0 ? element : element[..semicolon]).Trim();
+            if (!Is(coding, "gzip") && coding is not "*")
+            {
+                continue;
+            }
+
+            var refused = false;
+            if (semicolon >= 0)
+            {
+                var parameters = element[(semicolon + 1)..];
+                foreach (var parameter in parameters.Split(';'))
+                {
+                    refused |= IsZeroQuality(parameters[parameter].Trim());
+                }
+            }
+
             if (!refused)
             {
                 return true;
@@ -394,5 +435,28 @@ internal sealed class HttpHeadParser
         }
 
         return false;
+    }
+
+    /// <summary>Whether a parameter is q=0 (up to three zero decimals), spaces anywhere ignored.</summary>
+    private static bool IsZeroQuality(ReadOnlySpan<char> parameter)
+    {
+        Span<char> compact = stackalloc char[8];
+        var length = 0;
+        foreach (var c in parameter)
+        {
+            if (c == ' ')
+            {
+                continue;
+            }
+
+            if (length == compact.Length)
+            {
+                return false;
+            }
+
+            compact[length++] = c;
+        }
+
+        return compact[..length] is "q=0" or "q=0.0" or "q=0.00" or "q=0.000";
     }
 }

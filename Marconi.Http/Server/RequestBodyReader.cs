@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Marconi.Http.Server;
 
@@ -11,14 +12,16 @@ internal static class RequestBodyReader
     /// Returns the body as sent (still gzip-encoded if it was). Throws <see cref="BadHttpRequestException"/> for bad framing or
     /// an oversize body, <see cref="TimeoutException"/> when the client sends slower than the minimum rate.
     /// </summary>
-    public static async ValueTask<ReadOnlyMemory<byte>> ReadAsync(PipeReader reader, RequestHead head, HttpServerOptions options, CancellationToken abort)
+    /// <param name="rate">The connection's guard, started again for this body.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<ReadOnlyMemory<byte>> ReadAsync(PipeReader reader, RequestHead head, HttpServerOptions options, DataRateGuard rate)
     {
         if (!head.HasBody)
         {
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        var rate = new DataRateGuard(options, abort);
+        rate.Start();
         try
         {
             return head.IsChunked
@@ -27,10 +30,11 @@ internal static class RequestBodyReader
         }
         finally
         {
-            rate.Dispose();
+            rate.Stop();
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ReadOnlyMemory<byte>> ReadFixedAsync(PipeReader reader, long length, HttpServerOptions options, DataRateGuard rate)
     {
         if (length > options.MaxRequestBodySize)
@@ -94,14 +98,14 @@ internal static class RequestBodyReader
 
     /// <summary>
     /// Cancels a read when the body so far arrived slower than the minimum rate (after the grace period): a client trickling a
-    /// body ties up a connection and a buffer as surely as one trickling headers.
+    /// body ties up a connection and a buffer as surely as one trickling headers. One per connection, started per body.
     /// </summary>
-    private sealed class DataRateGuard : IDisposable
+    internal sealed class DataRateGuard : IDisposable
     {
         private readonly HttpServerOptions _options;
         private readonly CancellationToken _abort;
-        private readonly CancellationTokenSource _timer;
-        private readonly long _started = Stopwatch.GetTimestamp();
+        private CancellationTokenSource _timer;
+        private long _started;
         private long _received;
 
         public DataRateGuard(HttpServerOptions options, CancellationToken abort)
@@ -109,6 +113,23 @@ internal static class RequestBodyReader
             _options = options;
             _abort = abort;
             _timer = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        }
+
+        /// <summary>Starts timing a new body.</summary>
+        public void Start()
+        {
+            _started = Stopwatch.GetTimestamp();
+            _received = 0;
+        }
+
+        /// <summary>Disarms the timer between bodies; a source that already fired is replaced (its connection is ending anyway).</summary>
+        public void Stop()
+        {
+            if (!_timer.TryReset())
+            {
+                _timer.Dispose();
+                _timer = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+            }
         }
 
         public void Received(long bytes) => _received += bytes;

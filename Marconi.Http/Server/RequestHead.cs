@@ -1,37 +1,39 @@
+using Marconi.Http.Hosting;
+
 namespace Marconi.Http.Server;
 
-/// <summary>A parsed, validated request line and header block: everything needed to read the body and frame the answer.</summary>
+/// <summary>
+/// A parsed, validated request line and header block: everything needed to read the body and frame the answer. One
+/// per connection, filled again for every request; the request line and fields live in <see cref="Request"/>.
+/// </summary>
 internal sealed class RequestHead
 {
-    public required string Method { get; init; }
+    /// <summary>The request the handler sees (method, path, query, header fields; the body is set once read).</summary>
+    public HttpRequest Request { get; } = new();
 
-    /// <summary>The percent-decoded path (starts with '/').</summary>
-    public required string Path { get; init; }
-
-    /// <summary>The raw query without '?', or empty.</summary>
-    public required string Query { get; init; }
-
-    public required bool IsHttp11 { get; init; }
-
-    public required List<KeyValuePair<string, string>> Headers { get; init; }
+    public bool IsHttp11 { get; set; }
 
     /// <summary>The declared body length, or null when the body is chunked or absent.</summary>
-    public long? ContentLength { get; init; }
+    public long? ContentLength { get; set; }
 
-    public bool IsChunked { get; init; }
+    public bool IsChunked { get; set; }
 
     /// <summary>Whether the client wants the connection kept open after this exchange.</summary>
-    public bool KeepAlive { get; init; }
+    public bool KeepAlive { get; set; }
 
-    public bool ExpectContinue { get; init; }
+    public bool ExpectContinue { get; set; }
 
     /// <summary>Whether the body is gzip-encoded (Content-Encoding: gzip) and must be inflated.</summary>
-    public bool GzipBody { get; init; }
+    public bool GzipBody { get; set; }
 
     /// <summary>Whether Accept-Encoding lets the answer be gzipped.</summary>
-    public bool AcceptsGzip { get; init; }
+    public bool AcceptsGzip { get; set; }
 
-    public bool IsHead => Method == "HEAD";
+    public string Method => Request.Method;
+
+    public string Path => Request.Path;
+
+    public bool IsHead => string.Equals(Request.Method, HttpMethods.Head, StringComparison.Ordinal);
 
     public bool HasBody => IsChunked || ContentLength > 0;
 }

@@ -82,28 +82,40 @@ internal static class RouteTable
     };
 
     /// <summary>Finds the route of a path; false when no resource lives there (404).</summary>
-    public static bool TryMatch(string path, out RouteMatch match)
+    public static bool TryMatch(ReadOnlySpan<char> path, out RouteMatch match) => TryMatch(path, null, out match);
+
+    /// <summary>
+    /// Finds the route of a path without splitting it into strings; the queue name comes from <paramref name="names"/>
+    /// (shared strings) when given, the resource id is made as a string. False when no resource lives there (404).
+    /// </summary>
+    public static bool TryMatch(ReadOnlySpan<char> path, NameCache? names, out RouteMatch match)
     {
         match = default;
-        if (path is "/" or "")
+        if (path.IsEmpty || path is "/")
         {
-            match = new RouteMatch(RouteKind.Versions, ApiVersion.None, null, null, ["GET"]);
+            match = new RouteMatch(RouteKind.Versions, ApiVersion.None, null, null, VersionsMethods);
             return true;
         }
 
-        var segments = path.Split('/');
-        var count = segments.Length;
-        if (count > 2 && segments[count - 1].Length == 0)
-        {
-            count--; // one trailing slash is allowed
-        }
-
-        if (segments[0].Length != 0 || count < 2)
+        // The longest template has 5 segments after the version; one more slot tells a deeper path apart.
+        Span<Range> segments = stackalloc Range[MaxSegments + 1];
+        var count = path.Split(segments, '/');
+        if (count > MaxSegments)
         {
             return false;
         }
 
-        var version = segments[1] switch
+        if (count > 2 && path[segments[count - 1]].IsEmpty)
+        {
+            count--; // one trailing slash is allowed
+        }
+
+        if (!path[segments[0]].IsEmpty || count < 2)
+        {
+            return false;
+        }
+
+        var version = path[segments[1]] switch
         {
             "v2" => ApiVersion.V2,
             "v1.1" => ApiVersion.V1_1,
@@ -115,7 +127,7 @@ internal static class RouteTable
             return false;
         }
 
-        var rest = new ArraySegment<string>(segments, 2, count - 2);
+        var rest = segments[2..count];
         var flag = version switch
         {
             ApiVersion.V2 => V2Only,
@@ -124,15 +136,22 @@ internal static class RouteTable
         };
         foreach (var route in Routes)
         {
-            if ((route.Versions & flag) != 0 && route.TryMatch(rest, out var queue, out var id))
+            if ((route.Versions & flag) != 0 && route.TryMatch(path, rest, out var queue, out var id))
             {
-                match = new RouteMatch(route.Kind, version, queue, id, route.Methods);
+                var queueName = route.HasQueue ? names?.Get(path[queue]) ?? new string(path[queue]) : null;
+                var resourceId = route.HasId ? new string(path[id]) : null;
+                match = new RouteMatch(route.Kind, version, queueName, resourceId, route.Methods);
                 return true;
             }
         }
 
         return false;
     }
+
+    // "", version, then at most 5 template segments ("queues/{queue}/subscriptions/{id}/confirm"), then a trailing "".
+    private const int MaxSegments = 8;
+
+    private static readonly string[] VersionsMethods = ["GET"];
 
     private sealed class Route
     {
@@ -144,6 +163,8 @@ internal static class RouteTable
             Versions = versions;
             Methods = methods;
             _segments = template.Length == 0 ? [] : template.Split('/');
+            HasQueue = Array.IndexOf(_segments, "{queue}") >= 0;
+            HasId = Array.IndexOf(_segments, "{id}") >= 0;
         }
 
         public RouteKind Kind { get; }
@@ -152,11 +173,16 @@ internal static class RouteTable
 
         public string[] Methods { get; }
 
-        public bool TryMatch(ArraySegment<string> path, out string? queue, out string? id)
+        public bool HasQueue { get; }
+
+        public bool HasId { get; }
+
+        /// <summary>Matches the segments <paramref name="segments"/> of <paramref name="path"/>; the parameters come back as ranges of the path.</summary>
+        public bool TryMatch(ReadOnlySpan<char> path, ReadOnlySpan<Range> segments, out Range queue, out Range id)
         {
-            queue = null;
-            id = null;
-            if (path.Count != _segments.Length)
+            queue = default;
+            id = default;
+            if (segments.Length != _segments.Length)
             {
                 return false;
             }
@@ -164,17 +190,16 @@ internal static class RouteTable
             for (var i = 0; i < _segments.Length; i++)
             {
                 var template = _segments[i];
-                var segment = path[i];
                 switch (template)
                 {
                     case "{queue}":
-                        queue = segment;
+                        queue = segments[i];
                         break;
                     case "{id}":
-                        id = segment;
+                        id = segments[i];
                         break;
                     default:
-                        if (!string.Equals(template, segment, StringComparison.Ordinal))
+                        if (!path[segments[i]].SequenceEqual(template))
                         {
                             return false;
                         }

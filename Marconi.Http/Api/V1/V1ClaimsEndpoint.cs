@@ -28,7 +28,7 @@ internal sealed class V1ClaimsEndpoint
 
         context.Response.StatusCode = 201;
         context.Response.AddHeader("Location", context.QueuePath + "/claims/" + claim.ClaimId);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         MessageJson.WriteItems(writer, context, claim.Messages, claim.ClaimId);
     }
 

@@ -31,7 +31,7 @@ internal sealed class V1QueuesEndpoint
     {
         var metadata = await _queues.FindStoredMetadataAsync(context).ConfigureAwait(false) ?? throw QueuesEndpoint.QueueNotFound(context);
         context.Response.AddHeader("Content-Location", context.Request.Path);
-        using var writer = JsonResponse.Start(context.Response);
+        var writer = JsonResponse.Start(context.Response);
         writer.WriteRawValue(metadata.Span, skipInputValidation: true);
     }
 
