@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Marconi.Tests.Http.Server;
+using Xunit.Abstractions;
 
 namespace Marconi.Tests.Http.Hostile;
 
@@ -13,6 +14,10 @@ namespace Marconi.Tests.Http.Hostile;
 public sealed class SlowClientAttackTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(12);
+
+    private readonly ITestOutputHelper _output;
+
+    public SlowClientAttackTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
     public async Task Slowloris_heads_are_closed_at_the_header_timeout_while_a_good_client_is_served()
@@ -37,6 +42,7 @@ public sealed class SlowClientAttackTests
                 Assert.Empty(await trickle);
             }
 
+            _output.WriteLine($"20 slowloris connections closed after {started.Elapsed.TotalSeconds:F1} s; good client served {served} times meanwhile");
             Assert.True(started.Elapsed < Generous, $"slow heads were cut off only after {started.Elapsed}");
             Assert.True(served >= 1);
             Assert.DoesNotContain(fixture.Recorder.Seen, seen => !seen.Equals("GET /v2/queues", StringComparison.Ordinal));
@@ -75,6 +81,7 @@ public sealed class SlowClientAttackTests
 
         var answers = await cutOff;
         Assert.All(answers, Assert.Empty);
+        _output.WriteLine($"slow bodies closed after {started.Elapsed.TotalSeconds:F1} s; good client served {served} times meanwhile");
         Assert.True(started.Elapsed < Generous, $"slow bodies were cut off only after {started.Elapsed}");
         Assert.True(served >= 1);
         Assert.DoesNotContain(fixture.Recorder.Seen, seen => seen.Contains("slow", StringComparison.Ordinal));
@@ -115,6 +122,7 @@ public sealed class SlowClientAttackTests
                 refused503 += answer.Length > 0 ? 1 : 0;
             }
 
+            _output.WriteLine($"40 connections over the cap of {Cap}: {refused503} answered 503, {40 - refused503} reset");
             Assert.True(refused503 > 0);
             Assert.Equal(Cap, fixture.Server.ConnectionCount);
             await AssertServedAsync(good);
@@ -159,6 +167,7 @@ public sealed class SlowClientAttackTests
             await WaitUntilAsync(() => fixture.Server.ConnectionCount == Connections);
             await fixture.AssertStillServingAsync();
             var held = Heap() - before;
+            _output.WriteLine($"{Connections} partial heads of {PartialHead} bytes: heap +{held / 1024} KiB");
 
             // 100 x 30 KiB is 3 MiB on the wire; the server may hold a few copies (pipe segments, a line being parsed),
             // not an amount that grows without bound.
@@ -171,6 +180,7 @@ public sealed class SlowClientAttackTests
 
             await WaitUntilAsync(() => fixture.Server.ConnectionCount == 0);
             var after = Heap() - before;
+            _output.WriteLine($"after the header timeout: heap +{after / 1024} KiB");
             Assert.True(after < 16L * 1024 * 1024, $"after the timeout the heap was still {after / 1024} KiB above its start");
             await fixture.AssertStillServingAsync();
         }
@@ -199,6 +209,7 @@ public sealed class SlowClientAttackTests
 
         await fixture.AssertStillServingAsync();
         var grown = Heap() - before;
+        _output.WriteLine($"100 refused oversize heads: heap +{grown / 1024} KiB");
         Assert.True(grown < 16L * 1024 * 1024, $"100 refused oversize heads grew the heap by {grown / 1024} KiB");
         Assert.Equal(["GET /v2/queues"], fixture.Recorder.Seen.ToArray());
     }
