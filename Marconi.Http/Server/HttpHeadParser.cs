@@ -248,13 +248,13 @@ internal sealed class HttpHeadParser
             }
             else if (Is(name, "Content-Length"))
             {
-                var length = ParseContentLength(value);
-                if (contentLength is not null && contentLength != length)
+                // Even an identical repeat is refused, as Kestrel does: an intermediary may have merged or dropped one.
+                if (contentLength is not null)
                 {
-                    BadHttpRequestException.BadRequest("The request has conflicting Content-Length headers.");
+                    BadHttpRequestException.BadRequest("The request has more than one Content-Length header.");
                 }
 
-                contentLength = length;
+                contentLength = ParseContentLength(value);
             }
             else if (Is(name, "Transfer-Encoding"))
             {
@@ -316,6 +316,12 @@ internal sealed class HttpHeadParser
             if (contentLength is not null)
             {
                 BadHttpRequestException.BadRequest("Content-Length and Transfer-Encoding cannot both be sent.");
+            }
+
+            // RFC 9112 §6.1: HTTP/1.0 has no transfer codings, so Transfer-Encoding there means the framing is faulty.
+            if (!_isHttp11)
+            {
+                BadHttpRequestException.BadRequest("Transfer-Encoding is not allowed in an HTTP/1.0 request.");
             }
 
             chunked = CheckTransferEncoding(transferCodings, lastCodingChunked);

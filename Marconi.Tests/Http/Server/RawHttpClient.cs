@@ -41,6 +41,9 @@ internal sealed class RawHttpClient : IAsyncDisposable
 
     public void UseStream(Stream stream) => Stream = stream;
 
+    /// <summary>Half-closes the connection (FIN): the server sees the end of the request stream but can still answer.</summary>
+    public void ShutdownSend() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     public async Task SendAsync(string text) => await SendAsync(Encoding.Latin1.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes)
