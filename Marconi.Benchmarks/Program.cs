@@ -1,13 +1,17 @@
 using BenchmarkDotNet.Running;
 using Marconi.Benchmarks.Budgets;
 using Marconi.Benchmarks.Figures;
+using Marconi.Benchmarks.Memory;
+using Marconi.Benchmarks.Scaling;
 
 namespace Marconi.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>figures [--messages N] [--seconds S]</c> prints the side-by-side figures table
 /// (<see cref="FiguresCommand"/>); <c>budgets [--check]</c> measures allocations per hot-path operation against their
-/// budgets (<see cref="BudgetsCommand"/>); anything else goes to BenchmarkDotNet, e.g.
+/// budgets (<see cref="BudgetsCommand"/>); <c>scaling</c> compares operation costs at two queue depths and two queue
+/// counts (<see cref="ScalingCommand"/>); <c>memory</c> measures the server's resident memory and start-up on a store
+/// of a million messages (<see cref="MemoryCommand"/>); anything else goes to BenchmarkDotNet, e.g.
 /// <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*BodyCodec*'</c>.
 /// </summary>
 public static class Program
@@ -23,6 +27,16 @@ public static class Program
         if (args.Length > 0 && args[0] == "budgets")
         {
             return await BudgetsCommand.RunAsync(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "scaling")
+        {
+            return await ScalingCommand.RunAsync(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "memory")
+        {
+            return await MemoryCommand.RunAsync(args.AsSpan(1).ToArray());
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
