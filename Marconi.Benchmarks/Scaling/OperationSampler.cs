@@ -22,8 +22,8 @@ internal sealed record OperationFigures(LoadResult Timing, double AllocatedBytes
 /// </summary>
 internal static class OperationSampler
 {
-    /// <summary>Warm-up, then a measured window; bounded by <paramref name="window"/> and by <paramref name="maxOperations"/>.</summary>
-    public static async Task<OperationFigures> MeasureAsync(Func<ValueTask> operation, Func<ValueTask>? restore, TimeSpan warmup, TimeSpan window, int maxOperations)
+    /// <summary>Runs the operation (and its restore step) untimed for <paramref name="warmup"/>, so the JIT has tiered it up.</summary>
+    public static async Task WarmAsync(Func<ValueTask> operation, Func<ValueTask>? restore, TimeSpan warmup, int maxOperations)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var warmUntil = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
@@ -35,7 +35,12 @@ internal static class OperationSampler
                 await restore();
             }
         }
+    }
 
+    /// <summary>A measured window, bounded by <paramref name="window"/> and by <paramref name="maxOperations"/>.</summary>
+    public static async Task<OperationFigures> MeasureAsync(Func<ValueTask> operation, Func<ValueTask>? restore, TimeSpan window, int maxOperations)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
         var latencies = new long[maxOperations];
         var count = 0;
         long timed = 0, allocated = 0;

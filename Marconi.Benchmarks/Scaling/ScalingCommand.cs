@@ -88,11 +88,14 @@ public static class ScalingCommand
 
     private static async Task<Row> PairAsync<T>(string operation, string axis, int smallSize, int largeSize, Func<T, Func<ValueTask>> pick, Func<T, Func<ValueTask>>? restore, T small, T large, TimeSpan warmup, TimeSpan window)
     {
+        // Both warmed before either is measured: the second must not profit from the first's JIT work.
+        await OperationSampler.WarmAsync(pick(small), restore?.Invoke(small), warmup, MaxOperationsPerRow);
+        await OperationSampler.WarmAsync(pick(large), restore?.Invoke(large), warmup, MaxOperationsPerRow);
         Progress($"{operation}: {axis} {smallSize:N0}...");
-        var a = await OperationSampler.MeasureAsync(pick(small), restore?.Invoke(small), warmup, window, MaxOperationsPerRow);
+        var a = await OperationSampler.MeasureAsync(pick(small), restore?.Invoke(small), window, MaxOperationsPerRow);
         Progress($"  {a.PerSecond:N0}/s p50 {a.P50Ms:0.000} ms p99 {a.P99Ms:0.000} ms {a.AllocatedBytesPerOperation:N0} B/op");
         Progress($"{operation}: {axis} {largeSize:N0}...");
-        var b = await OperationSampler.MeasureAsync(pick(large), restore?.Invoke(large), warmup, window, MaxOperationsPerRow);
+        var b = await OperationSampler.MeasureAsync(pick(large), restore?.Invoke(large), window, MaxOperationsPerRow);
         Progress($"  {b.PerSecond:N0}/s p50 {b.P50Ms:0.000} ms p99 {b.P99Ms:0.000} ms {b.AllocatedBytesPerOperation:N0} B/op");
         return new Row(operation, axis, smallSize, largeSize, a, b, LoadAverage());
     }

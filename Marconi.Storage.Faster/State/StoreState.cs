@@ -436,6 +436,7 @@ internal sealed class StoreState
                 entry.BodyOffset = item.Offset;
                 entry.RawLength = item.RawLength;
                 entry.StoredLength = item.StoredLength;
+                queue.Messages.AddressesMoved();
             }
         }
     }
