@@ -95,7 +95,7 @@ public sealed partial class FasterQueueStore
     private void SweepAll()
     {
         var nowMs = NowMs;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             lock (queue)
             {
@@ -182,7 +182,7 @@ public sealed partial class FasterQueueStore
     private long LowestLiveAddress()
     {
         var lowest = long.MaxValue;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             lock (queue)
             {
@@ -229,7 +229,7 @@ public sealed partial class FasterQueueStore
 
         var candidates = new List<(QueueState Queue, List<Selected> Items)>();
         long liveBytes = 0;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             List<Selected>? items = null;
             lock (queue)
@@ -269,7 +269,7 @@ public sealed partial class FasterQueueStore
     private long LiveBytesBelow(long boundary, long nowMs)
     {
         long liveBytes = 0;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             lock (queue)
             {
