@@ -11,6 +11,12 @@ public sealed partial class FasterQueueStore
     private long _lastCheckpointTail;
     private long _lastCheckpointTicks = Environment.TickCount64;
 
+    // A segment found too live to relocate is counted again after this many maintenance ticks, not every tick: it
+    // only gets there as its messages are consumed, and counting walks every message of the store.
+    private const int RelocationRecheckTicks = 10;
+    private long _relocationDeclinedBoundary = -1;
+    private long _relocationDeclinedTicks;
+
     /// <summary>
     /// Writes an index checkpoint now (recovery then replays only the log after it) and truncates the log as far as
     /// live messages and the checkpoints allow.
@@ -89,17 +95,25 @@ public sealed partial class FasterQueueStore
     private void SweepAll()
     {
         var nowMs = NowMs;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             lock (queue)
             {
+                // A deep backlog of unexpired messages costs no scan: the index knows when its first one expires.
                 var messages = queue.Messages;
-                for (var position = messages.Start; position < messages.End; position++)
+                if (nowMs >= messages.EarliestExpiryMs)
                 {
-                    if (messages[position].InUse && !messages[position].IsLive(nowMs))
+                    for (var position = messages.Start; position < messages.End; position++)
                     {
-                        messages.RemoveAt(position);
+                        if (messages[position].InUse && !messages[position].IsLive(nowMs))
+                        {
+                            messages.RemoveAt(position);
+                        }
                     }
+
+                    // A separate pass: a removal may compact the array under the loop above and skip entries; a
+                    // skipped expired one keeps the bound in the past, so the next sweep looks again.
+                    messages.RecomputeEarliestExpiry();
                 }
 
                 List<long>? expired = null;
@@ -168,18 +182,11 @@ public sealed partial class FasterQueueStore
     private long LowestLiveAddress()
     {
         var lowest = long.MaxValue;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             lock (queue)
             {
-                var messages = queue.Messages;
-                for (var position = messages.Start; position < messages.End; position++)
-                {
-                    if (messages[position].InUse)
-                    {
-                        lowest = Math.Min(lowest, messages[position].Address);
-                    }
-                }
+                lowest = Math.Min(lowest, queue.Messages.LowestAddress());
             }
         }
 
@@ -202,10 +209,27 @@ public sealed partial class FasterQueueStore
 
         // Everything in the segment holding the begin address; when forced, everything older than the last segment.
         var boundary = force ? Math.Max(begin, ((tail >> _options.SegmentSizeBits) << _options.SegmentSizeBits)) : ((begin >> _options.SegmentSizeBits) + 1) << _options.SegmentSizeBits;
+        var nowMs = NowMs;
+        if (!force)
+        {
+            // A deep backlog keeps the oldest segment mostly live for a long time: look again only now and then,
+            // and count before copying anything, so declining costs no allocation.
+            if (boundary == _relocationDeclinedBoundary && Environment.TickCount64 - _relocationDeclinedTicks < RelocationRecheckTicks * _options.MaintenanceInterval.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            if (LiveBytesBelow(boundary, nowMs) > segmentSize / 2)
+            {
+                _relocationDeclinedBoundary = boundary;
+                _relocationDeclinedTicks = Environment.TickCount64;
+                return false;
+            }
+        }
+
         var candidates = new List<(QueueState Queue, List<Selected> Items)>();
         long liveBytes = 0;
-        var nowMs = NowMs;
-        foreach (var queue in _state.Queues)
+        foreach (var queue in _state.EnumerateQueues())
         {
             List<Selected>? items = null;
             lock (queue)
@@ -239,6 +263,29 @@ public sealed partial class FasterQueueStore
         }
 
         return true;
+    }
+
+    /// <summary>Stored bytes of the live messages whose records lie below <paramref name="boundary"/>.</summary>
+    private long LiveBytesBelow(long boundary, long nowMs)
+    {
+        long liveBytes = 0;
+        foreach (var queue in _state.EnumerateQueues())
+        {
+            lock (queue)
+            {
+                var messages = queue.Messages;
+                for (var position = messages.Start; position < messages.End; position++)
+                {
+                    ref var entry = ref messages[position];
+                    if (entry.InUse && entry.IsLive(nowMs) && entry.Address < boundary)
+                    {
+                        liveBytes += entry.StoredLength;
+                    }
+                }
+            }
+        }
+
+        return liveBytes;
     }
 
     private async ValueTask RelocateQueueAsync(QueueState queue, List<Selected> items, CancellationToken cancellationToken)

@@ -97,6 +97,11 @@ public sealed partial class FasterQueueStore : IQueueStore
             state.Recovering = false;
 
             var store = new FasterQueueStore(directory, options, logger, journal, state, checkpoints, storeTag, recovery);
+
+            // The log not covered by a checkpoint is what was replayed, not the whole log: without this the first
+            // maintenance tick after every restart wrote a checkpoint of an unchanged index (and its copy of the
+            // index: +80 MB resident with 1 M messages).
+            store._lastCheckpointTail = Math.Max(replayFrom ?? 0, journal.BeginAddress);
             store.SweepAll();
             recovery.MessagesRecovered = store.CountMessages();
             recovery.Duration = Stopwatch.GetElapsedTime(started);

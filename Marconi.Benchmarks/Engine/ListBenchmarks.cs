@@ -3,7 +3,10 @@ using Marconi.Core.Model;
 
 namespace Marconi.Benchmarks.Engine;
 
-/// <summary>List one page of 10 messages (bodies read back from the log) from a queue holding 1,000 messages of 1 KiB.</summary>
+/// <summary>
+/// List one page of 10 messages (bodies read back from the log) from a queue holding <see cref="Depth"/> messages of
+/// 1 KiB. The million-deep case is the <c>scaling</c> command's: its fill would dominate the one-shot CI smoke.
+/// </summary>
 [MemoryDiagnoser]
 public class ListBenchmarks
 {
@@ -11,11 +14,14 @@ public class ListBenchmarks
     private static readonly MessageListOptions Page = new() { Limit = 10, Echo = true };
     private EngineFixture _fixture = null!;
 
+    [Params(1_000, 100_000)]
+    public int Depth { get; set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
         _fixture = await EngineFixture.OpenAsync("list");
-        await _fixture.FillAsync(Queue, 1_000);
+        await _fixture.FillAsync(Queue, Depth);
     }
 
     [GlobalCleanup]

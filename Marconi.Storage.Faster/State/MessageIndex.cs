@@ -11,6 +11,12 @@ internal sealed class MessageIndex
     private int _head;
     private int _tail;
     private int _holes;
+    private long _earliestExpiryMs = long.MaxValue;
+
+    // True while record addresses never decrease along the array: then the head holds the lowest address. Posts
+    // append in log order; dead-lettered copies (which keep their old record) and relocations break it until empty.
+    private bool _addressOrdered = true;
+    private long _highestAppendedAddress;
 
     /// <summary>Messages in the index (live or expired, not deleted).</summary>
     public int Count => _tail - _head - _holes;
@@ -20,6 +26,57 @@ internal sealed class MessageIndex
 
     /// <summary>One past the last position.</summary>
     public int End => _tail;
+
+    /// <summary>
+    /// No entry expires before this (Unix milliseconds): a lower bound, so a sweep that finds the clock before it has
+    /// nothing to drop and need not look. Entries only enter through <see cref="Append"/>, and their expiry is only
+    /// ever moved later afterwards (claims extend it), so the minimum taken at append stays a bound.
+    /// </summary>
+    public long EarliestExpiryMs => _earliestExpiryMs;
+
+    /// <summary>The lowest record address of any entry, or <see cref="long.MaxValue"/> when empty; O(1) while ordered.</summary>
+    public long LowestAddress()
+    {
+        if (_head == _tail)
+        {
+            return long.MaxValue;
+        }
+
+        if (_addressOrdered)
+        {
+            // Removals advance the head past holes, so the head slot is in use.
+            return _entries[_head].Address;
+        }
+
+        var lowest = long.MaxValue;
+        for (var position = _head; position < _tail; position++)
+        {
+            if (_entries[position].InUse)
+            {
+                lowest = Math.Min(lowest, _entries[position].Address);
+            }
+        }
+
+        return lowest;
+    }
+
+    /// <summary>Call after changing an entry's <see cref="MessageEntry.Address"/> in place (relocation).</summary>
+    public void AddressesMoved() => _addressOrdered = false;
+
+    /// <summary>Recomputes <see cref="EarliestExpiryMs"/> from the entries (after a sweep removed the earliest ones).</summary>
+    public void RecomputeEarliestExpiry()
+    {
+        var earliest = long.MaxValue;
+        for (var position = _head; position < _tail; position++)
+        {
+            if (_entries[position].InUse)
+            {
+                earliest = Math.Min(earliest, _entries[position].ExpiresMs);
+            }
+        }
+
+        _earliestExpiryMs = earliest;
+    }
 
     /// <summary>The slot at a position, by reference.</summary>
     public ref MessageEntry this[int position] => ref _entries[position];
@@ -32,7 +89,16 @@ internal sealed class MessageIndex
             Grow();
         }
 
+        // Compared with the highest address appended, not the last slot: that slot may be a hole.
+        if (entry.Address < _highestAppendedAddress)
+        {
+            _addressOrdered = false;
+        }
+
+        _highestAppendedAddress = Math.Max(_highestAppendedAddress, entry.Address);
+
         _entries[_tail++] = entry;
+        _earliestExpiryMs = Math.Min(_earliestExpiryMs, entry.ExpiresMs);
     }
 
     /// <summary>Makes room for <paramref name="count"/> more appends at once (recovery knows the count up front).</summary>
@@ -77,6 +143,8 @@ internal sealed class MessageIndex
         if (_head == _tail)
         {
             _head = _tail = _holes = 0;
+            _addressOrdered = true;
+            _highestAppendedAddress = 0;
         }
         else if (_holes > 64 && _holes > (_tail - _head) / 2)
         {
@@ -89,6 +157,9 @@ internal sealed class MessageIndex
     {
         _entries = new MessageEntry[16];
         _head = _tail = _holes = 0;
+        _earliestExpiryMs = long.MaxValue;
+        _addressOrdered = true;
+        _highestAppendedAddress = 0;
     }
 
     /// <summary>Bytes held by the index array.</summary>

@@ -35,7 +35,20 @@ internal sealed class StoreState
 
     public long LastQueueId => Volatile.Read(ref _lastQueueId);
 
+    /// <summary>A moment-in-time copy of all queues (takes every lock of the map and copies it: for checkpoints).</summary>
     public ICollection<QueueState> Queues => _queuesById.Values;
+
+    /// <summary>
+    /// Walks the queues without copying them, for maintenance ticks: <see cref="Queues"/> copies the whole map on each
+    /// call (800 KB with 100k queues, several times a second). Queues added or removed meanwhile may or may not be seen.
+    /// </summary>
+    public IEnumerable<QueueState> EnumerateQueues()
+    {
+        foreach (var pair in _queuesById)
+        {
+            yield return pair.Value;
+        }
+    }
 
     public int QueueCount => _queuesById.Count;
 
@@ -436,6 +449,7 @@ internal sealed class StoreState
                 entry.BodyOffset = item.Offset;
                 entry.RawLength = item.RawLength;
                 entry.StoredLength = item.StoredLength;
+                queue.Messages.AddressesMoved();
             }
         }
     }
