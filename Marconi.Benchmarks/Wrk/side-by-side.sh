@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One side-by-side HTTP run (docs/PERFORMANCE.md): the same wrk request shapes against our server (fresh FASTER data
 # directory, every POST durable before its 201) and against the reference Zaqar started by
-# interop/zaqar-reference/run.sh, one after the other in one run, then one table with the ratios.
+# interop/zaqar-reference/run.sh, plus the bare Pipelines echo server (the machine's HTTP ceiling, 512 B POST), one
+# after the other in one run, then one table with the ratios.
 #   Marconi.Benchmarks/Wrk/side-by-side.sh [--seconds N] [--connections C] [--no-zaqar]
 # Loopback only. Build first: dotnet build Marconi.sln -c Release
 set -euo pipefail
@@ -18,8 +19,12 @@ done
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 work=$(mktemp -d /tmp/marconi-side-by-side.XXXXXX)
-server=
-cleanup() { [[ -n $server ]] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
+server= echo_server=
+cleanup() {
+  [[ -n $echo_server ]] && kill -TERM "$echo_server" 2>/dev/null && wait "$echo_server" 2>/dev/null
+  [[ -n $server ]] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll --listen 127.0.0.1:0 --data-dir "$work/data" > "$work/server.txt" 2>&1 &
@@ -54,6 +59,16 @@ summarize() {
 }
 
 declare -A result
+dotnet Marconi.Benchmarks/bin/Release/net10.0/Marconi.Benchmarks.dll echo --listen 127.0.0.1:0 --seconds 600 > "$work/echo.txt" 2>&1 &
+echo_server=$!
+for _ in $(seq 120); do grep -q 'echo listening on' "$work/echo.txt" && break; sleep 0.5; done
+echo_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/echo.txt" | head -1)
+[[ -n $echo_url ]] || { echo "side-by-side: the echo server did not start" >&2; cat "$work/echo.txt" >&2; exit 1; }
+echo "side-by-side: echo ceiling ($connections connections, ${seconds}s)" >&2
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s Marconi.Benchmarks/Wrk/echo.lua "$echo_url/" > "$work/echo-wrk.txt"
+result[echo]=$(summarize "$work/echo-wrk.txt")
+kill -TERM "$echo_server"; wait "$echo_server" 2>/dev/null || true; echo_server=
+
 for entry in "${targets[@]}"; do
   read -r name url <<< "$entry"
   prefill "$url"
@@ -81,4 +96,8 @@ for shape in post list; do
     echo "| $shape | $name | $rps | $p50 | $p90 | $p99 | $bad | $ratio |"
   done
 done
+read -r echo_rps p50 p90 p99 bad <<< "${result[echo]}"
+echo "| echo 512 B (ceiling) | bare Pipelines | $echo_rps | $p50 | $p90 | $p99 | $bad | - |"
+read -r post_rps _ <<< "${result[ours-post]}"
+awk -v a="$post_rps" -v b="$echo_rps" 'BEGIN { printf "\nours durable POST / echo ceiling: %.2f\n", a / b }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
