@@ -179,8 +179,15 @@ public sealed partial class FasterQueueStore
         }
     }
 
+    /// <summary>The lowest log address a live body lives at, or <see cref="long.MinValue"/> when the walk cannot tell.</summary>
+    /// <remarks>
+    /// Queues are locked one at a time, so a message dead-lettered meanwhile (its body stays at its old address) could
+    /// be seen in neither queue: visited in the dead-letter queue before it arrived and in its source after it left.
+    /// Such a walk is thrown away and this tick truncates nothing.
+    /// </remarks>
     private long LowestLiveAddress()
     {
+        var movesBefore = _state.CrossQueueMoves;
         var lowest = long.MaxValue;
         foreach (var queue in _state.EnumerateQueues())
         {
@@ -190,7 +197,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        return lowest;
+        return _state.CrossQueueMoves == movesBefore ? lowest : long.MinValue;
     }
 
     /// <summary>

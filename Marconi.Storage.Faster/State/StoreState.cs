@@ -27,6 +27,7 @@ internal sealed class StoreState
     private readonly ConcurrentDictionary<long, QueueState> _queuesById = new();
     private long _lastSequence;
     private long _lastQueueId;
+    private long _crossQueueMoves;
 
     /// <summary>True while replaying: records a checkpoint already covers are skipped.</summary>
     public bool Recovering { get; set; }
@@ -51,6 +52,12 @@ internal sealed class StoreState
     }
 
     public int QueueCount => _queuesById.Count;
+
+    /// <summary>
+    /// How many times entries have moved from one queue to another (dead-lettering, which keeps the body where it is in
+    /// the log). A walk over the queues that saw this change may have missed a moved entry in both queues.
+    /// </summary>
+    public long CrossQueueMoves => Volatile.Read(ref _crossQueueMoves);
 
     public long NextSequence() => Interlocked.Increment(ref _lastSequence);
 
@@ -324,6 +331,7 @@ internal sealed class StoreState
         if (moved.Length > 0)
         {
             RestoreCounters(moved[^1].Entry.Sequence, 0);
+            Interlocked.Increment(ref _crossQueueMoves);
         }
 
         if (queue is not null)
