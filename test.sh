@@ -17,7 +17,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 missing=()
-for package in python3-zaqarclient python3-zaqar; do
+for package in python3-zaqarclient python3-zaqar keystone; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -37,6 +37,7 @@ trap '[[ -n $server ]] && kill "$server" 2>/dev/null; rm -rf "$log"' EXIT
 
 # dotnet test builds only the test projects and what they reference: build everything first (the benchmarks too).
 dotnet build Marconi.sln -c Release
+interop/keystone/run.sh
 dotnet test Marconi.sln -c Release --no-build 2>&1 | tee "$log/unit.txt"
 /usr/bin/python3 interop/zaqarclient_smoke.py 2>&1 | tee "$log/interop.txt"
 dotnet run -c Release --no-build --project Marconi.Benchmarks -- budgets --check

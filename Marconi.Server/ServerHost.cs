@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -49,13 +50,15 @@ internal static class ServerHost
             await using (store)
             {
                 var engine = new QueueEngine(store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
+                var authenticator = ApiWiring.CreateAuthenticator(settings.Auth, engine.TimeProvider, loggerFactory);
+                using var disposeAuthenticator = authenticator as IDisposable;
                 var options = new HttpServerOptions
                 {
                     Endpoints = settings.Listen,
                     ServerCertificate = certificate,
                     MaxRequestBodySize = ApiWiring.MaxRequestBodySize(engine.Limits),
                 };
-                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings), options, loggerFactory.CreateLogger<HttpServer>());
+                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator), options, loggerFactory.CreateLogger<HttpServer>());
 
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -71,6 +74,7 @@ internal static class ServerHost
                     return 1;
                 }
 
+                WarnAboutNoAuth(settings, server.BoundEndpoints, loggerFactory.CreateLogger("Marconi.Server"));
                 var scheme = certificate is null ? "http" : "https";
                 foreach (var endpoint in server.BoundEndpoints)
                 {
@@ -90,6 +94,23 @@ internal static class ServerHost
         }
 
         return 0;
+    }
+
+    /// <summary>noauth trusts any X-Project-ID: fine on loopback, a warning anywhere else.</summary>
+    private static void WarnAboutNoAuth(ServerSettings settings, IReadOnlyList<IPEndPoint> endpoints, ILogger logger)
+    {
+        if (settings.Auth.Strategy != AuthSettings.NoAuth)
+        {
+            return;
+        }
+
+        foreach (var endpoint in endpoints)
+        {
+            if (!IPAddress.IsLoopback(endpoint.Address))
+            {
+                ServerLog.NoAuthExposed(logger, endpoint);
+            }
+        }
     }
 
     private static X509Certificate2? LoadCertificate(ServerSettings settings)

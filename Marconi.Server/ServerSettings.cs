@@ -25,6 +25,9 @@ internal sealed record ServerSettings
     /// <summary>The limits and defaults the engine and the API enforce.</summary>
     public QueueLimits Limits { get; init; } = QueueLimits.Default;
 
+    /// <summary>The authentication strategy and its settings (noauth by default).</summary>
+    public AuthSettings Auth { get; init; } = new();
+
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }
 }

@@ -39,6 +39,7 @@ internal static class SettingsLoader
             SignedUrlKey = (line.SignedUrlKeyFile is null ? null : ReadKeyFile(line.SignedUrlKeyFile))
                 ?? NonEmpty(environment(SignedUrlKeyVariable)) ?? file.SignedUrlKey,
             Limits = file.Limits ?? QueueLimits.Default,
+            Auth = AuthSettingsReader.Resolve(line.Auth, environment, file.Auth),
         };
 
         if ((settings.TlsCert is null) != (settings.TlsKey is null))
@@ -113,6 +114,15 @@ internal static class SettingsLoader
                 case "--signed-url-key-file":
                     line.SignedUrlKeyFile = Value();
                     break;
+                case "--auth-strategy":
+                    line.Auth["strategy"] = Value();
+                    break;
+                case "--keystone-url":
+                    line.Auth["keystoneUrl"] = Value();
+                    break;
+                case "--auth-cache-seconds":
+                    line.Auth["cacheSeconds"] = Value();
+                    break;
                 default:
                     throw new SettingsException($"Unknown option '{args[i]}'. Run with --help for the list of options.");
             }
@@ -183,9 +193,12 @@ internal static class SettingsLoader
                     case "limits":
                         values.Limits = LimitsReader.Read(property.Value, path);
                         break;
+                    case "auth":
+                        values.Auth = AuthSettingsReader.ReadFile(property.Value, path);
+                        break;
                     default:
                         throw new SettingsException(
-                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits).");
+                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth).");
                 }
             }
 
@@ -216,6 +229,9 @@ internal static class SettingsLoader
 
         public string? SignedUrlKeyFile { get; set; }
 
+        /// <summary>The auth options given, by their config key.</summary>
+        public Dictionary<string, string> Auth { get; } = new(StringComparer.Ordinal);
+
         public bool Help { get; set; }
     }
 
@@ -232,5 +248,7 @@ internal static class SettingsLoader
         public string? SignedUrlKey { get; set; }
 
         public QueueLimits? Limits { get; set; }
+
+        public Dictionary<string, JsonElement>? Auth { get; set; }
     }
 }

@@ -33,6 +33,24 @@ internal static class Usage
                                    Env {{SettingsLoader.SignedUrlKeyVariable}}. Config "signedUrlKey". There is no
                                    option taking the key itself: the command line is visible to every user.
                                    Unset (or empty): share answers 400 and signed requests 404, as in Zaqar.
+              --auth-strategy noauth|keystone
+                                   noauth (default): X-Project-ID is trusted as sent; a warning is logged when
+                                   listening on a non-loopback address. keystone: every request needs an
+                                   X-Auth-Token that Keystone v3 validates; the request acts for the token's project
+                                   (an X-Project-ID naming another project is a 403). Requests carrying
+                                   URL-Signature are authorised by their signature instead, with either strategy.
+                                   Env {{AuthSettingsReader.StrategyVariable}}. Config "auth": {"strategy": "..."}.
+              --keystone-url URL   Keystone v3 endpoint, e.g. http://127.0.0.1:5000/v3.
+                                   Env {{AuthSettingsReader.KeystoneUrlVariable}}. Config "auth.keystoneUrl".
+              --auth-cache-seconds N
+                                   How long a validated token is trusted without asking Keystone (capped by its
+                                   expires_at; 0 disables; default {{AuthSettings.DefaultCacheSeconds}}). Env {{AuthSettingsReader.CacheSecondsVariable}}.
+                                   Config "auth.cacheSeconds". Failed validations are never cached.
+                                   Service credentials (config or env only, never the command line): "auth":
+                                   {"serviceToken": "..."} (env {{AuthSettingsReader.ServiceTokenVariable}}) or "serviceUser",
+                                   "servicePassword" (env {{AuthSettingsReader.ServicePasswordVariable}}), "serviceProject",
+                                   "serviceDomain" (default "default"); also "cacheMaxEntries" ({{AuthSettings.DefaultCacheMaxEntries}}) and
+                                   "timeoutSeconds" ({{AuthSettings.DefaultTimeoutSeconds}}; Keystone slower or unreachable: 503).
               --help               Print this text and exit.
 
             Queue limits and defaults (config file only: "limits": {"KEY": integer, ...}; Zaqar's defaults):

@@ -96,6 +96,21 @@ internal static class HeaderRules
         return names?.Get(value) ?? new string(value);
     }
 
+    /// <summary>
+    /// The project of an authenticated token. Zaqar behind Keystone serves the token's project whatever the client
+    /// sends; here an X-Project-ID naming another project is refused with 403 rather than silently replaced, so a
+    /// client that believes it writes to one project never writes to another.
+    /// </summary>
+    public static string TokenProject(HttpRequest request, string tokenProject)
+    {
+        if (request.TryGetHeader("X-Project-ID", out var value) && !value.SequenceEqual(tokenProject))
+        {
+            throw new ApiException(403, "Forbidden", "The X-Project-ID header names a project other than the one of the X-Auth-Token.");
+        }
+
+        return tokenProject;
+    }
+
     /// <summary>The media type of a Content-Type or Accept item without parameters, trimmed; null when absent.</summary>
     public static string? MediaType(string? header)
     {

@@ -4,6 +4,7 @@ using Marconi.Core;
 using Marconi.Core.Errors;
 using Marconi.Core.Validation;
 using Marconi.Http.Api.Routing;
+using Marconi.Http.Auth;
 using Marconi.Http.Hosting;
 
 namespace Marconi.Http.Api;
@@ -24,6 +25,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly ShareEndpoint _share;
     private readonly V1.V1Dispatcher _v1;
     private readonly string? _signedUrlSecretKey;
+    private readonly IAuthenticator _authenticator;
     private readonly NameCache _names = new();
 
     /// <summary>Creates the handler.</summary>
@@ -40,6 +42,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _subscriptions = new SubscriptionsEndpoint(engine, options.MaxQueueMetadataSize ?? engine.Limits.MaxQueueMetadataSize);
         _system = new SystemEndpoint(engine);
         _signedUrlSecretKey = options.SignedUrlSecretKey;
+        _authenticator = options.Authenticator ?? NoAuthAuthenticator.Instance;
         _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
         _v1 = new V1.V1Dispatcher(engine, _queues, _messages, _claims, _system, options);
     }
@@ -83,6 +86,23 @@ public sealed class ZaqarApiHandler : IHttpHandler
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DispatchAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
+        // Authentication comes first, as Keystone's middleware wraps the whole Zaqar app; a request carrying
+        // URL-Signature skips it (Zaqar's SignedHeadersAuth) and is checked against its signature below instead.
+        string? tokenProject = null;
+        if (!request.TryGetHeader("URL-Signature", out _))
+        {
+            var auth = await _authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!auth.Succeeded)
+            {
+                throw new ApiException(auth.FailureStatus, auth.FailureTitle!, auth.FailureDescription!)
+                {
+                    Header = auth.Challenge is { } challenge ? new("WWW-Authenticate", challenge) : null,
+                };
+            }
+
+            tokenProject = auth.Project;
+        }
+
         if (!RouteTable.TryMatch(request.PathSpan, _names, out var route))
         {
             throw new ApiException(404, ErrorTitles.NotFound, "The requested resource could not be found.");
@@ -101,7 +121,9 @@ public sealed class ZaqarApiHandler : IHttpHandler
         // Zaqar's hooks require Client-ID and X-Project-ID from v1.1 on; v1 checks a Client-ID only when present.
         var isV1 = route.Version == ApiVersion.V1;
         Guid? clientId = isV1 ? HeaderRules.OptionalClientId(request) : HeaderRules.ClientId(request);
-        var project = HeaderRules.ProjectId(request, _engine.Limits, _names, optional: isV1);
+        var project = tokenProject is null
+            ? HeaderRules.ProjectId(request, _engine.Limits, _names, optional: isV1)
+            : HeaderRules.TokenProject(request, tokenProject);
         CheckMethod(request, route);
         if (request.Method == "OPTIONS")
         {

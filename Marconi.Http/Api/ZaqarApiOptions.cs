@@ -1,4 +1,5 @@
 using Marconi.Core.Model;
+using Marconi.Http.Auth;
 
 namespace Marconi.Http.Api;
 
@@ -20,4 +21,11 @@ public sealed record ZaqarApiOptions
     /// <c>URL-Signature</c> answers 404.
     /// </summary>
     public string? SignedUrlSecretKey { get; init; }
+
+    /// <summary>
+    /// Who a request acts for: null (or <see cref="NoAuthAuthenticator"/>) trusts X-Project-ID; a
+    /// <see cref="KeystoneAuthenticator"/> takes the project from the X-Auth-Token. Requests carrying URL-Signature
+    /// skip it and are authorised by their signature.
+    /// </summary>
+    public IAuthenticator? Authenticator { get; init; }
 }

@@ -1,0 +1,11 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Marconi.Server;
+
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning,
+        Message = "auth.strategy is noauth and the server listens on {Endpoint}, which is not a loopback address: anyone who can reach it can act for any project by sending X-Project-ID. Use the keystone strategy (see --help) for shared networks.")]
+    public static partial void NoAuthExposed(ILogger logger, IPEndPoint endpoint);
+}
