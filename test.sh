@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README "Set-up"; CI runs exactly this through .ci/run). On a fresh Debian machine with the
 # .NET 10 SDK it installs the system packages the interop tests need, then runs, failing on the first failure:
-#   1. the xunit suite (dotnet test), including 3 rounds of the crash campaign (Marconi.Crash) against the server binary;
+#   1. the xunit suite (dotnet test), including 3 rounds of the crash campaign (Marconi.Crash) against the server binary
+#      and the keystone auth tests against a real Keystone on 127.0.0.1:5000 (interop/keystone/run.sh starts one);
 #   2. the interop script: the real python-zaqarclient drives the server binary, and Zaqar's own code signs and
 #      verifies pre-signed URLs;
 #   3. the allocation budgets of the hot paths (bytes per operation, not timings);
@@ -32,12 +33,16 @@ if ((${#missing[@]})); then
 fi
 
 log=$(mktemp -d)
-server=
-trap '[[ -n $server ]] && kill "$server" 2>/dev/null; rm -rf "$log"' EXIT
+server= keystone_pid=
+trap '[[ -n $server ]] && kill "$server" 2>/dev/null; [[ -n $keystone_pid ]] && kill "$keystone_pid" 2>/dev/null; rm -rf "$log"' EXIT
 
 # dotnet test builds only the test projects and what they reference: build everything first (the benchmarks too).
 dotnet build Marconi.sln -c Release
-interop/keystone/run.sh
+# The keystone auth tests use a real Keystone on 127.0.0.1:5000; one this run starts is stopped at exit.
+if ! curl -fsS -o /dev/null http://127.0.0.1:5000/v3 2>/dev/null; then
+  interop/keystone/run.sh
+  keystone_pid=$(cat /tmp/marconi-keystone/keystone.pid)
+fi
 dotnet test Marconi.sln -c Release --no-build 2>&1 | tee "$log/unit.txt"
 /usr/bin/python3 interop/zaqarclient_smoke.py 2>&1 | tee "$log/interop.txt"
 dotnet run -c Release --no-build --project Marconi.Benchmarks -- budgets --check
