@@ -75,6 +75,20 @@ public sealed partial class FasterQueueStore
         return lease;
     }
 
+    /// <summary>
+    /// Called where an operation meets the failure: shuts the gate at once, so a read made after the failed write was
+    /// answered waits for the rebuild instead of seeing that write in the index (and failing on its missing commit).
+    /// </summary>
+    private void NoteStorageFailed()
+    {
+        // Only the first to notice shuts; while already unavailable the gate belongs to the supervisor.
+        if (_storageAvailable)
+        {
+            _storageAvailable = false;
+            _gate.Shut();
+        }
+    }
+
     /// <summary>Waits for the journal to fail, then rebuilds until the store can commit again; repeats until disposal.</summary>
     private async Task SuperviseStorageAsync()
     {
@@ -84,7 +98,7 @@ public sealed partial class FasterQueueStore
         {
             // Only this loop replaces the journal, so reading the field here races with nothing.
             await _journal.Failed.WaitAsync(token).ConfigureAwait(false);
-            _storageAvailable = false;
+            NoteStorageFailed();
             LogStorageFailed(_logger);
 
             var attempts = 1;

@@ -284,6 +284,7 @@ public sealed partial class FasterQueueStore : IQueueStore
         }
         catch (JournalUnavailableException exception)
         {
+            NoteStorageFailed();
             ThrowHelper.StorageUnavailable("Storage is unavailable; the change was not made: " + exception.Message, exception);
             throw;
         }
@@ -306,6 +307,7 @@ public sealed partial class FasterQueueStore : IQueueStore
         }
         catch (JournalUnavailableException exception)
         {
+            NoteStorageFailed();
             ThrowHelper.StorageUnavailable("Storage is unavailable; the change could not be made durable and may or may not have been made: " + exception.Message, exception);
         }
     }

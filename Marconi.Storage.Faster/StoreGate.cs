@@ -60,17 +60,14 @@ internal sealed class StoreGate
             : ValueTask.FromResult((lease, refusal));
     }
 
-    /// <summary>Stops admitting operations and waits until every admitted one has ended.</summary>
+    /// <summary>Stops admitting operations at once, without waiting for the admitted ones (which may be the caller).</summary>
+    public void Shut() => Interlocked.CompareExchange(ref _closed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Stops admitting operations (readers wait, even if the gate was down) and waits until every admitted one has ended.</summary>
     public async Task CloseAsync()
     {
         _down = false;
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Interlocked.CompareExchange(ref _closed, closed, null) is not null)
-        {
-            // Already closed (down after a failed rebuild): nobody is inside.
-            return;
-        }
-
+        Shut();
         while (Volatile.Read(ref _active) != 0)
         {
             // Operations on a failed journal end quickly: commit waits fail at once and reads finish.
