@@ -110,6 +110,17 @@ internal sealed class FaultLedger
         }
     }
 
+    /// <summary>Waits until the store has recovered from <paramref name="count"/> storage failures.</summary>
+    public static async Task WaitForRecoveriesAsync(Marconi.Storage.Faster.FasterQueueStore store, long count)
+    {
+        var started = Stopwatch.StartNew();
+        while (store.StorageRecoveries < count)
+        {
+            Assert.True(started.Elapsed < RecoveryBound, $"The store recovered {store.StorageRecoveries} times, not {count}, within {RecoveryBound.TotalSeconds} s after the fault was switched off.");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>
     /// Retries <paramref name="attempt"/> every 20 ms until it succeeds, at most <see cref="RecoveryBound"/>; every
     /// failure before that must be StorageUnavailable. Returns how long it took.

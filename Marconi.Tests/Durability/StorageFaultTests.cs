@@ -124,11 +124,12 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
 
         // Concurrent writers keep posting while the fault flips; each post is either acknowledged or refused.
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var flipsDone = new CancellationTokenSource();
         var refusals = 0;
         var gate = new object();
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
-            for (var i = 0; i < 400 && !stop.IsCancellationRequested; i++)
+            for (var i = 0; i < 20_000 && !stop.IsCancellationRequested && !flipsDone.IsCancellationRequested; i++)
             {
                 string body;
                 lock (gate)
@@ -157,17 +158,25 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
             }
         })).ToList();
 
-        foreach (var kind in kinds)
+        // Each fault stays on until it has hit a write, however slowly the writers run on a loaded machine.
+        // Each outage ends in a recovery before the next begins, so every one is a fresh failure of a healthy log.
+        for (var outage = 0; outage < kinds.Length; outage++)
         {
             await Task.Delay(30);
-            faults.Kind = kind;
-            await Task.Delay(60);
+            var before = faults.Injected;
+            faults.Kind = kinds[outage];
+            await FaultLedger.WaitForFaultedWritesAsync(faults, before + 1);
+            await Task.Delay(20);
             faults.Kind = StorageFaultKind.None;
+            await FaultLedger.WaitForRecoveriesAsync(harness.Store, outage + 1);
         }
 
+        await Task.Delay(30);
+        await flipsDone.CancelAsync();
         await Task.WhenAll(writers);
         output.WriteLine($"{refusals} posts refused, {faults.Injected} writes faulted, {harness.Store.StorageRecoveries} recoveries");
-        Assert.True(faults.Injected > 0, "No fault hit a write.");
+        Assert.True(faults.Injected >= kinds.Length, "A fault hit no write.");
+        Assert.Equal(kinds.Length, harness.Store.StorageRecoveries);
 
         await FaultLedger.RetryUntilAcceptedAsync(
             async () =>
