@@ -24,6 +24,8 @@ namespace Marconi.Storage.Faster;
 /// <para>Recovery loads the newest valid index checkpoint and replays the log from there; damaged records are
 /// dropped and reported. Maintenance sweeps expired messages, writes checkpoints, relocates the few live messages
 /// left in old segments and truncates the log, so disk use stays bounded.</para>
+/// <para>A storage fault makes the store refuse writes, keep serving reads and rebuild itself from disk until the log
+/// commits again (see FasterQueueStore.Faults.cs).</para>
 /// </remarks>
 public sealed partial class FasterQueueStore : IQueueStore
 {

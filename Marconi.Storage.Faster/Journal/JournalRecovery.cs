@@ -203,10 +203,16 @@ internal static class JournalRecovery
 
         var quarantine = CreateQuarantineDirectory(directory);
         var bytes = SetAside(surplus, quarantine, sectorSize, out var dropped);
+        if (dropped && !Directory.EnumerateFileSystemEntries(quarantine).Any())
+        {
+            // Retries on a full disk would otherwise leave an empty directory each.
+            Directory.Delete(quarantine);
+        }
+
         if (bytes > 0)
         {
             Report(logger, problems, dropped
-                ? Invariant($"{bytes} bytes beyond the recovered end {end} are not intact entries under a readable commit (a write torn by a crash or a storage fault); the disk was too full to copy them to {quarantine}, so they were dropped.")
+                ? Invariant($"{bytes} bytes beyond the recovered end {end} are not intact entries under a readable commit (a write torn by a crash or a storage fault); the disk was too full to copy them to quarantine, so they were dropped.")
                 : Invariant($"{bytes} bytes beyond the recovered end {end} are not intact entries under a readable commit (a write torn by a crash, or damage with nothing readable after it); they were moved to {quarantine}."));
         }
 

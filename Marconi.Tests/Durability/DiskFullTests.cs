@@ -68,26 +68,27 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             var filled = FillUp(ballast);
             output.WriteLine($"Ballast of {filled} bytes fills the file system.");
 
-            // The log's last file-system page may still take a post or two; then the disk is full for it too.
-            var refused = 0;
-            for (var i = 0; i < 200 && refused < 3; i++)
+            // The log's last file-system page may still take a post or two, and a rebuild that drops torn bytes frees
+            // a little space again, so a post can succeed after a refusal; every post is acknowledged or refused, and
+            // the disk is full once three in a row are refused.
+            var refusedInARow = 0;
+            for (var i = 0; i < 200 && refusedInARow < 3; i++)
             {
                 var body = ledger.NextBody("filling") + new string(' ', 3000);
                 try
                 {
                     var ids = await engine.PostMessagesAsync(Project, Queue, [new NewMessage(Encoding.UTF8.GetBytes(body))], client);
-                    Assert.Equal(0, refused);
                     ledger.Acknowledged(ids[0], body);
+                    refusedInARow = 0;
                 }
                 catch (QueueException error) when (error.Kind == QueueErrorKind.StorageUnavailable)
                 {
                     ledger.Refused(body);
-                    refused++;
+                    refusedInARow++;
                 }
             }
 
-            Assert.True(refused == 3, "Posting 600 KB onto a full file system never failed.");
-            Assert.False(store.IsStorageAvailable);
+            Assert.True(refusedInARow == 3, "Posting 600 KB onto a full file system never failed three times in a row.");
             await ledger.AssertQueueAsync(engine, Project, Queue, "While the disk is full");
 
             File.Delete(ballast);
