@@ -123,7 +123,16 @@ public sealed partial class FasterQueueStore
         try
         {
             await _gate.CloseAsync().ConfigureAwait(false);
-            await _journal.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _journal.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The failed log is discarded either way; its files are what the reopen reads.
+                LogDisposeFailed(_logger, exception);
+            }
+
             StoreParts parts;
             try
             {
@@ -179,6 +188,9 @@ public sealed partial class FasterQueueStore
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Error, Message = "The log could not be reopened after a storage failure; every request is refused until a retry succeeds")]
     private static partial void LogReopenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "The failed log did not close cleanly; reopening it anyway")]
+    private static partial void LogDisposeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 124, Level = LogLevel.Information, Message = "Storage recovered after {Attempts} attempts; writes are accepted again")]
     private static partial void LogStorageRecovered(ILogger logger, int attempts);
