@@ -10,6 +10,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<ClaimResult?> ClaimMessagesAsync(string project, string queue, ClaimDraft claim, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null)
         {
@@ -63,6 +64,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<ClaimResult?> GetClaimAsync(string project, string queue, string claimId, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         var state = _state.Find(project, queue);
         if (state is null || !TryParseId(claimId, out var claimSequence))
         {
@@ -100,6 +102,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> UpdateClaimAsync(string project, string queue, string claimId, int ttl, int grace, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null || !TryParseId(claimId, out var claimSequence))
         {
@@ -134,6 +137,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> ReleaseClaimAsync(string project, string queue, string claimId, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null || !TryParseId(claimId, out var claimSequence))
         {

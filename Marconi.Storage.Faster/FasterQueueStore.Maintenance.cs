@@ -1,3 +1,4 @@
+using Marconi.Core.Errors;
 using Marconi.Storage.Faster.Checkpoints;
 using Marconi.Storage.Faster.Journal;
 using Marconi.Storage.Faster.Records;
@@ -26,6 +27,7 @@ public sealed partial class FasterQueueStore
         await _maintenanceGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfStorageUnavailable();
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
             Truncate();
         }
@@ -44,6 +46,7 @@ public sealed partial class FasterQueueStore
         await _maintenanceGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfStorageUnavailable();
             SweepAll();
             await RelocateAsync(force: true, cancellationToken).ConfigureAwait(false);
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
@@ -52,6 +55,14 @@ public sealed partial class FasterQueueStore
         finally
         {
             _maintenanceGate.Release();
+        }
+    }
+
+    private void ThrowIfStorageUnavailable()
+    {
+        if (!_storageAvailable)
+        {
+            ThrowHelper.StorageUnavailable(RebuildingMessage);
         }
     }
 
@@ -65,6 +76,12 @@ public sealed partial class FasterQueueStore
             try
             {
                 SweepAll();
+                if (!_storageAvailable)
+                {
+                    // Nothing can be committed, and after a failed reopen there is no log: the fault supervisor owns it.
+                    continue;
+                }
+
                 var relocated = await RelocateAsync(force: false, token).ConfigureAwait(false);
                 var grown = _journal.TailAddress - _lastCheckpointTail;
                 var due = Environment.TickCount64 - _lastCheckpointTicks >= _options.CheckpointInterval.TotalMilliseconds && grown > 0;

@@ -11,6 +11,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<string>> PostMessagesAsync(string project, string queue, Guid clientId, IReadOnlyList<MessageDraft> messages, WriteDurability durability, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         ArgumentNullException.ThrowIfNull(messages);
         var count = messages.Count;
         var sequenceOffsets = new int[count];
@@ -84,6 +85,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<MessagePage> ListMessagesAsync(string project, string queue, MessageQuery query, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         long markerSequence = 0;
         if (query.Marker is not null && !TryParseId(query.Marker, out markerSequence))
         {
@@ -138,6 +140,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<QueuedMessage>> GetMessagesAsync(string project, string queue, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(ids);
         var state = _state.Find(project, queue);
         if (state is null)
@@ -173,6 +176,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> DeleteMessageAsync(string project, string queue, string messageId, string? claimId, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         long claimSequence = 0;
         if (claimId is not null && !TryParseId(claimId, out claimSequence))
         {
@@ -228,6 +232,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<int> DeleteMessagesAsync(string project, string queue, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         ArgumentNullException.ThrowIfNull(ids);
         var state = _state.Find(project, queue);
         if (state is null)
@@ -271,6 +276,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<QueuedMessage>> PopMessagesAsync(string project, string queue, int limit, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null)
         {

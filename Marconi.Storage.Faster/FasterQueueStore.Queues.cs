@@ -10,6 +10,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> CreateQueueAsync(string project, string queue, QueueMetadata metadata, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var (_, address) = GetOrCreateQueue(project, queue, metadata);
         if (address < 0)
         {
@@ -21,12 +22,16 @@ public sealed partial class FasterQueueStore
     }
 
     /// <inheritdoc />
-    public ValueTask<QueueMetadata?> GetQueueMetadataAsync(string project, string queue, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_state.Find(project, queue)?.Metadata);
+    public async ValueTask<QueueMetadata?> GetQueueMetadataAsync(string project, string queue, CancellationToken cancellationToken)
+    {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
+        return _state.Find(project, queue)?.Metadata;
+    }
 
     /// <inheritdoc />
     public async ValueTask<QueueMetadata> UpdateQueueMetadataAsync(string project, string queue, Func<QueueMetadata, QueueMetadata> update, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         ArgumentNullException.ThrowIfNull(update);
         var state = FindOrThrow(project, queue);
         QueueMetadata updated;
@@ -55,6 +60,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> DeleteQueueAsync(string project, string queue, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var catalog = _state.FindCatalog(project);
         var state = catalog?.Find(queue);
         if (catalog is null || state is null)
@@ -86,12 +92,13 @@ public sealed partial class FasterQueueStore
     }
 
     /// <inheritdoc />
-    public ValueTask<QueuePage> ListQueuesAsync(string project, string? marker, int limit, string? namePrefix, bool detailed, bool withCount, CancellationToken cancellationToken)
+    public async ValueTask<QueuePage> ListQueuesAsync(string project, string? marker, int limit, string? namePrefix, bool detailed, bool withCount, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         var catalog = _state.FindCatalog(project);
         if (catalog is null)
         {
-            return ValueTask.FromResult(new QueuePage([], null, withCount ? 0 : null));
+            return new QueuePage([], null, withCount ? 0 : null);
         }
 
         var (page, count) = catalog.List(marker, limit, namePrefix, withCount);
@@ -102,12 +109,13 @@ public sealed partial class FasterQueueStore
         }
 
         var next = queues.Length > 0 ? queues[^1].Name : null;
-        return ValueTask.FromResult(new QueuePage(queues, next, withCount ? count : null));
+        return new QueuePage(queues, next, withCount ? count : null);
     }
 
     /// <inheritdoc />
     public async ValueTask PurgeQueueAsync(string project, string queue, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null)
         {
@@ -134,12 +142,13 @@ public sealed partial class FasterQueueStore
     }
 
     /// <inheritdoc />
-    public ValueTask<QueueStats> GetQueueStatsAsync(string project, string queue, CancellationToken cancellationToken)
+    public async ValueTask<QueueStats> GetQueueStatsAsync(string project, string queue, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         var state = _state.Find(project, queue);
         if (state is null)
         {
-            return ValueTask.FromResult(new QueueStats(0, 0, null, null));
+            return new QueueStats(0, 0, null, null);
         }
 
         var nowMs = NowMs;
@@ -175,7 +184,7 @@ public sealed partial class FasterQueueStore
         }
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
-        return ValueTask.FromResult(new QueueStats(claimed, free, Stamp(oldest, now), Stamp(newest, now)));
+        return new QueueStats(claimed, free, Stamp(oldest, now), Stamp(newest, now));
     }
 
     private MessageStamp? Stamp(in MessageEntry entry, DateTimeOffset now)

@@ -169,7 +169,9 @@ public sealed partial class FasterQueueStore
         }
         catch (JournalUnavailableException exception)
         {
-            ThrowHelper.StorageUnavailable("The message store cannot read: " + exception.Message, exception);
+            // A record appended but never committed before storage failed: it is not served, and the rebuild drops it.
+            NoteStorageFailed();
+            ThrowHelper.StorageUnavailable("Storage is unavailable; the store is recovering from a storage failure: " + exception.Message, exception);
             return null;
         }
     }

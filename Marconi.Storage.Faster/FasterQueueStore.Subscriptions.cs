@@ -11,6 +11,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<SubscriptionCreation> CreateSubscriptionAsync(string project, string queue, SubscriptionDraft draft, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         ArgumentNullException.ThrowIfNull(draft);
         var options = draft.Options.ToArray();
         using var record = new RecordBuffer(64 + draft.Subscriber.Length + options.Length);
@@ -53,12 +54,13 @@ public sealed partial class FasterQueueStore
     }
 
     /// <inheritdoc />
-    public ValueTask<Subscription?> GetSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken)
+    public async ValueTask<Subscription?> GetSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         var state = _state.Find(project, queue);
         if (state is null || !TryParseId(subscriptionId, out var sequence))
         {
-            return ValueTask.FromResult<Subscription?>(null);
+            return null;
         }
 
         var nowMs = NowMs;
@@ -68,12 +70,13 @@ public sealed partial class FasterQueueStore
             subscription = state.Subscriptions.Find(sequence);
         }
 
-        return ValueTask.FromResult(subscription is not null && subscription.IsLive(nowMs) ? ToModel(queue, subscription, nowMs) : null);
+        return subscription is not null && subscription.IsLive(nowMs) ? ToModel(queue, subscription, nowMs) : null;
     }
 
     /// <inheritdoc />
-    public ValueTask<SubscriptionPage> ListSubscriptionsAsync(string project, string queue, string? marker, int limit, CancellationToken cancellationToken)
+    public async ValueTask<SubscriptionPage> ListSubscriptionsAsync(string project, string queue, string? marker, int limit, CancellationToken cancellationToken)
     {
+        using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
         var after = 0L;
         if (marker is not null && !TryParseId(marker, out after))
         {
@@ -83,7 +86,7 @@ public sealed partial class FasterQueueStore
         var state = _state.Find(project, queue);
         if (state is null)
         {
-            return ValueTask.FromResult(new SubscriptionPage([], null));
+            return new SubscriptionPage([], null);
         }
 
         var nowMs = NowMs;
@@ -104,12 +107,13 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        return ValueTask.FromResult(new SubscriptionPage(page, page.Count > 0 ? page[^1].Id : null));
+        return new SubscriptionPage(page, page.Count > 0 ? page[^1].Id : null);
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> UpdateSubscriptionAsync(string project, string queue, string subscriptionId, SubscriptionChanges changes, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         ArgumentNullException.ThrowIfNull(changes);
         var state = _state.Find(project, queue);
         if (state is null || !TryParseId(subscriptionId, out var sequence))
@@ -153,6 +157,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> DeleteSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null || !TryParseId(subscriptionId, out var sequence))
         {
@@ -183,6 +188,7 @@ public sealed partial class FasterQueueStore
     /// <inheritdoc />
     public async ValueTask PurgeSubscriptionsAsync(string project, string queue, CancellationToken cancellationToken)
     {
+        using var lease = EnterWrite();
         var state = _state.Find(project, queue);
         if (state is null)
         {

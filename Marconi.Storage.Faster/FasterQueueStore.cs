@@ -24,36 +24,52 @@ namespace Marconi.Storage.Faster;
 /// <para>Recovery loads the newest valid index checkpoint and replays the log from there; damaged records are
 /// dropped and reported. Maintenance sweeps expired messages, writes checkpoints, relocates the few live messages
 /// left in old segments and truncates the log, so disk use stays bounded.</para>
+/// <para>A storage fault makes the store refuse writes, keep serving reads and rebuild itself from disk until the log
+/// commits again (see FasterQueueStore.Faults.cs).</para>
 /// </remarks>
 public sealed partial class FasterQueueStore : IQueueStore
 {
     private const string StoreTagFileName = "store.tag";
     private const string LogDirectoryName = "log";
 
-    private readonly FasterJournal _journal;
-    private readonly StoreState _state;
-    private readonly CheckpointStore _checkpoints;
+    // Replaced together, with every operation shut out by _gate, when the store rebuilds itself after a storage fault.
+    private FasterJournal _journal;
+    private StoreState _state;
+    private CheckpointStore _checkpoints;
+    private readonly StoreGate _gate = new();
     private readonly ReadPins _pins = new();
     private readonly ILogger _logger;
+    private readonly ILogger _journalLogger;
     private readonly FasterQueueStoreOptions _options;
     private readonly uint _storeTag;
     private readonly string _directory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
     private Task _maintenance = Task.CompletedTask;
+    private Task _supervisor = Task.CompletedTask;
     private int _disposed;
 
-    private FasterQueueStore(string directory, FasterQueueStoreOptions options, ILogger logger, FasterJournal journal, StoreState state, CheckpointStore checkpoints, uint storeTag, RecoveryReport recovery)
+    private FasterQueueStore(string directory, FasterQueueStoreOptions options, ILogger logger, ILogger journalLogger, StoreParts parts, uint storeTag)
     {
         _directory = directory;
         _options = options;
         _logger = logger;
-        _journal = journal;
-        _state = state;
-        _checkpoints = checkpoints;
+        _journalLogger = journalLogger;
+        _journal = parts.Journal;
+        _state = parts.State;
+        _checkpoints = parts.Checkpoints;
+        _lastCheckpointTail = parts.CheckpointedTail;
         _storeTag = storeTag;
-        Recovery = recovery;
+        Recovery = parts.Recovery;
     }
+
+    /// <summary>The journal, index and checkpoints of one opening of the data directory, and what opening found.</summary>
+    /// <param name="CheckpointedTail">
+    /// Where the log stops being covered by a checkpoint: only the replayed part counts as new, or the first maintenance
+    /// tick after every open would write a checkpoint of an unchanged index (and its copy: +80 MB resident with 1 M
+    /// messages).
+    /// </param>
+    private sealed record StoreParts(FasterJournal Journal, StoreState State, CheckpointStore Checkpoints, RecoveryReport Recovery, long CheckpointedTail);
 
     /// <inheritdoc />
     public TimeProvider TimeProvider => _options.TimeProvider;
@@ -78,14 +94,43 @@ public sealed partial class FasterQueueStore : IQueueStore
         Directory.CreateDirectory(directory);
         var storeTag = ReadOrCreateStoreTag(directory);
 
+        var journalLogger = loggerFactory.CreateLogger<FasterJournal>();
+        var parts = LoadParts(directory, options, logger, journalLogger, storeTag, strict: false);
+        try
+        {
+            var store = new FasterQueueStore(directory, options, logger, journalLogger, parts, storeTag);
+            var recovery = parts.Recovery;
+            store.SweepAll();
+            recovery.MessagesRecovered = store.CountMessages();
+            recovery.Duration = Stopwatch.GetElapsedTime(started);
+            LogOpened(logger, directory, parts.State.QueueCount, recovery.MessagesRecovered, recovery.RecordsReplayed, recovery.RecordsDropped, recovery.Duration.TotalMilliseconds);
+            store._maintenance = Task.Run(store.RunMaintenanceAsync, CancellationToken.None);
+            store._supervisor = Task.Run(store.SuperviseStorageAsync, CancellationToken.None);
+            return store;
+        }
+        catch
+        {
+            await parts.Journal.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the journal and rebuilds the index from the newest checkpoint and the log after it: the normal start-up
+    /// path, also taken to rebuild after a storage fault (<paramref name="strict"/>: never by giving up committed data).
+    /// </summary>
+    private static StoreParts LoadParts(string directory, FasterQueueStoreOptions options, ILogger logger, ILogger journalLogger, uint storeTag, bool strict)
+    {
         var journalOptions = new FasterJournalOptions
         {
             PageSizeBits = options.PageSizeBits,
             MemorySizeBits = options.MemorySizeBits,
             SegmentSizeBits = options.SegmentSizeBits,
             RelaxedCommitInterval = options.RelaxedCommitInterval,
+            DeviceFactory = options.DeviceFactory,
+            Strict = strict,
         };
-        var journal = FasterJournal.Open(Path.Combine(directory, LogDirectoryName), journalOptions, loggerFactory.CreateLogger<FasterJournal>());
+        var journal = FasterJournal.Open(Path.Combine(directory, LogDirectoryName), journalOptions, journalLogger);
         try
         {
             var recovery = new RecoveryReport();
@@ -95,30 +140,25 @@ public sealed partial class FasterQueueStore : IQueueStore
             recovery.CheckpointLoaded = replayFrom is not null;
             Replay(journal, state, Math.Max(replayFrom ?? 0, journal.BeginAddress), recovery, logger);
             state.Recovering = false;
-
-            var store = new FasterQueueStore(directory, options, logger, journal, state, checkpoints, storeTag, recovery);
-
-            // The log not covered by a checkpoint is what was replayed, not the whole log: without this the first
-            // maintenance tick after every restart wrote a checkpoint of an unchanged index (and its copy of the
-            // index: +80 MB resident with 1 M messages).
-            store._lastCheckpointTail = Math.Max(replayFrom ?? 0, journal.BeginAddress);
-            store.SweepAll();
-            recovery.MessagesRecovered = store.CountMessages();
-            recovery.Duration = Stopwatch.GetElapsedTime(started);
-            LogOpened(logger, directory, state.QueueCount, recovery.MessagesRecovered, recovery.RecordsReplayed, recovery.RecordsDropped, recovery.Duration.TotalMilliseconds);
-            store._maintenance = Task.Run(store.RunMaintenanceAsync, CancellationToken.None);
-            return store;
+            return new StoreParts(journal, state, checkpoints, recovery, Math.Max(replayFrom ?? 0, journal.BeginAddress));
         }
         catch
         {
-            await journal.DisposeAsync().ConfigureAwait(false);
+            journal.Dispose();
             throw;
         }
     }
 
     /// <summary>Size figures of the log, the files and the index.</summary>
+    /// <exception cref="Marconi.Core.Errors.QueueException">Storage is unavailable: the store is rebuilding after a fault.</exception>
     public StoreStatistics GetStatistics()
     {
+        if (_gate.TryEnter(out var lease) != StoreGate.Refusal.None)
+        {
+            ThrowHelper.StorageUnavailable(RebuildingMessage);
+        }
+
+        using var held = lease;
         long messages = 0, indexBytes = 0;
         foreach (var queue in _state.Queues)
         {
@@ -154,13 +194,16 @@ public sealed partial class FasterQueueStore : IQueueStore
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        foreach (var background in (Task[])[_supervisor, _maintenance])
         {
-            await _maintenance.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Maintenance stops by cancellation.
+            try
+            {
+                await background.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Maintenance and the fault supervisor stop by cancellation.
+            }
         }
 
         await _journal.DisposeAsync().ConfigureAwait(false);
@@ -249,7 +292,8 @@ public sealed partial class FasterQueueStore : IQueueStore
         }
         catch (JournalUnavailableException exception)
         {
-            ThrowHelper.StorageUnavailable("The message store cannot write: " + exception.Message, exception);
+            NoteStorageFailed();
+            ThrowHelper.StorageUnavailable("Storage is unavailable; the change was not made: " + exception.Message, exception);
             throw;
         }
 
@@ -271,7 +315,8 @@ public sealed partial class FasterQueueStore : IQueueStore
         }
         catch (JournalUnavailableException exception)
         {
-            ThrowHelper.StorageUnavailable("The message store could not make the change durable: " + exception.Message, exception);
+            NoteStorageFailed();
+            ThrowHelper.StorageUnavailable("Storage is unavailable; the change could not be made durable and may or may not have been made: " + exception.Message, exception);
         }
     }
 

@@ -29,4 +29,13 @@ public sealed record FasterQueueStoreOptions
 
     /// <summary>Log growth that triggers an index checkpoint before <see cref="CheckpointInterval"/> has passed.</summary>
     public long CheckpointLogBytes { get; init; } = 256L << 20;
+
+    /// <summary>
+    /// Longest wait between two attempts to recover from a storage fault (default 1 s). The first attempt is made at
+    /// once, then the wait doubles from 25 ms up to this.
+    /// </summary>
+    public TimeSpan StorageRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Creates the log's segment device from the base path of its files; null is FASTER's local file device. Tests inject faults here.</summary>
+    internal Func<string, FASTER.core.IDevice>? DeviceFactory { get; init; }
 }

@@ -40,7 +40,11 @@ internal static class ErrorResponses
         QueueErrorKind.Conflict => new ApiException(409, ErrorTitles.Conflict, error.Message),
         QueueErrorKind.ClaimRequired => new ApiException(403, ErrorTitles.UnableToDelete, error.Message),
         QueueErrorKind.ClaimMismatch => new ApiException(400, ErrorTitles.UnableToDelete, error.Message),
-        QueueErrorKind.StorageUnavailable => new ApiException(503, ErrorTitles.ServiceUnavailable, error.Message + " Please try again in a few seconds."),
+        // The store retries its storage by itself within about a second (FasterQueueStoreOptions.StorageRetryInterval).
+        QueueErrorKind.StorageUnavailable => new ApiException(503, ErrorTitles.ServiceUnavailable, error.Message + " Please try again in a few seconds.")
+        {
+            Header = new("Retry-After", "1"),
+        },
         _ => new ApiException(500, ErrorTitles.InternalError, error.Message),
     };
 }

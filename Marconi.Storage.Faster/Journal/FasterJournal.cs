@@ -97,6 +97,12 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
     /// <summary>The committed end (exclusive): every entry that starts below it is durable.</summary>
     public long CommittedUntilAddress => _committer.CommittedUntilAddress;
 
+    /// <summary>True once storage has failed: nothing more can be committed until the journal is reopened.</summary>
+    public bool HasFailed => _committer.HasFailed;
+
+    /// <summary>Completes (successfully) when storage fails; never completes for a journal that stays healthy.</summary>
+    public Task Failed => _committer.Failed;
+
     /// <summary>
     /// Opens (or creates) the journal in <paramref name="directory"/>, recovering everything committed, and starts
     /// its committer. Damaged files do not make it throw; what had to be set aside is reported by the first

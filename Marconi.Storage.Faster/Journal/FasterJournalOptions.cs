@@ -29,6 +29,12 @@ internal sealed class FasterJournalOptions
     /// </summary>
     public Func<string, IDevice>? DeviceFactory { get; init; }
 
+    /// <summary>
+    /// Refuse, with <see cref="JournalUnavailableException"/>, to open by giving up committed entries (starting empty
+    /// or from FASTER's shorter end). Set when reopening after a storage fault, which a later attempt may outlive.
+    /// </summary>
+    public bool Strict { get; init; }
+
     /// <summary>Throws when a setting is out of the range FASTER accepts.</summary>
     internal void Validate()
     {

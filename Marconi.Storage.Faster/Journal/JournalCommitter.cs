@@ -42,6 +42,7 @@ internal sealed class JournalCommitter : IDisposable
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _roundDone = NewRound();
     private int _dirty;
     private int _requested;
@@ -66,6 +67,9 @@ internal sealed class JournalCommitter : IDisposable
 
     /// <summary>True once storage has failed.</summary>
     public bool HasFailed => Volatile.Read(ref _failure) is not null;
+
+    /// <summary>Completes when storage fails (never faults); the store's recovery waits on it.</summary>
+    public Task Failed => _failed.Task;
 
     /// <summary>Starts the committer thread.</summary>
     public void Start()
@@ -101,6 +105,7 @@ internal sealed class JournalCommitter : IDisposable
         {
             JournalLog.StorageFailed(_logger, cause);
             CompleteRound();
+            _failed.TrySetResult();
         }
 
         return Unavailable(Volatile.Read(ref _failure)!);

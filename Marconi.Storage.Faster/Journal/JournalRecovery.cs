@@ -30,6 +30,13 @@ namespace Marconi.Storage.Faster.Journal;
 /// would only mix new entries into unreadable ones. The data is kept for manual salvage and the loss is reported
 /// loudly (error log, replay report) rather than refusing to start.
 /// </para>
+/// <para>
+/// A store reopening its journal after a storage fault sets <see cref="FasterJournalOptions.Strict"/>: then every
+/// fallback that would give up committed entries (starting empty, continuing from FASTER's shorter end) throws
+/// <see cref="JournalUnavailableException"/> instead, because the cause may be the fault itself and a later attempt
+/// can do better. Bytes past the committed end are never committed, so when the disk is too full to copy them to
+/// quarantine they are dropped rather than kept, and the drop is reported.
+/// </para>
 /// </remarks>
 internal static class JournalRecovery
 {
@@ -124,6 +131,11 @@ internal static class JournalRecovery
     /// <summary>Falls back to the end FASTER found: sets aside everything after it and recovers again.</summary>
     private static JournalStorage ContinueFromRecoveredEnd(string directory, FasterJournalOptions options, ILogger logger, List<string> problems, long recoveredEnd, long salvagedEnd, Exception failure, int sectorSize, ref long bytesSetAside)
     {
+        if (options.Strict)
+        {
+            throw new JournalUnavailableException(Invariant($"The journal in '{directory}' could not be recovered up to {salvagedEnd} ({failure.GetType().Name}: {failure.Message}); not continuing from {recoveredEnd} during a reopen."), failure);
+        }
+
         Report(logger, problems, Invariant($"The journal could not be recovered up to {salvagedEnd} ({failure.GetType().Name}: {failure.Message}); it continues from {recoveredEnd} instead."));
         bytesSetAside += SetAsideBeyond(directory, options, recoveredEnd, sectorSize, logger, problems);
         var storage = JournalStorage.Create(directory, options);
@@ -190,10 +202,18 @@ internal static class JournalRecovery
         }
 
         var quarantine = CreateQuarantineDirectory(directory);
-        var bytes = SetAside(surplus, quarantine, sectorSize);
+        var bytes = SetAside(surplus, quarantine, sectorSize, out var dropped);
+        if (dropped && !Directory.EnumerateFileSystemEntries(quarantine).Any())
+        {
+            // Retries on a full disk would otherwise leave an empty directory each.
+            Directory.Delete(quarantine);
+        }
+
         if (bytes > 0)
         {
-            Report(logger, problems, Invariant($"{bytes} bytes beyond the recovered end {end} are not intact entries under a readable commit (a write torn by a crash, or damage with nothing readable after it); they were moved to {quarantine}."));
+            Report(logger, problems, dropped
+                ? Invariant($"{bytes} bytes beyond the recovered end {end} are not intact entries under a readable commit (a write torn by a crash or a storage fault); the disk was too full to copy them to quarantine, so they were dropped.")
+                : Invariant($"{bytes} bytes beyond the recovered end {end} are not intact entries under a readable commit (a write torn by a crash, or damage with nothing readable after it); they were moved to {quarantine}."));
         }
 
         return bytes;
@@ -224,6 +244,11 @@ internal static class JournalRecovery
     /// <summary>Moves every log and commit file aside and opens an empty log.</summary>
     private static JournalStorage StartEmpty(string directory, FasterJournalOptions options, ILogger logger, List<string> problems, Exception failure, ref long bytesSetAside)
     {
+        if (options.Strict)
+        {
+            throw new JournalUnavailableException(Invariant($"FASTER could not recover the journal in '{directory}' during a reopen ({failure.GetType().Name}: {failure.Message}); its files are left as they are."), failure);
+        }
+
         var quarantine = CreateQuarantineDirectory(directory);
         long moved = 0;
         foreach (var (path, _) in SegmentFiles(directory))
@@ -277,25 +302,30 @@ internal static class JournalRecovery
         return surplus;
     }
 
-    /// <summary>Copies the surplus bytes into <paramref name="quarantine"/> and removes them from the live files.</summary>
-    private static long SetAside(List<Surplus> surplus, string quarantine, int sectorSize)
+    /// <summary>
+    /// Copies the surplus bytes into <paramref name="quarantine"/> and removes them from the live files. When the disk
+    /// is full the copy is abandoned and the bytes are only removed (<paramref name="dropped"/>): they were never
+    /// committed, and leaving them in place would let a later recovery scan into them.
+    /// </summary>
+    private static long SetAside(List<Surplus> surplus, string quarantine, int sectorSize, out bool dropped)
     {
         long total = 0;
+        dropped = false;
         foreach (var item in surplus)
         {
             var name = Path.GetFileName(item.Path);
             if (item.From == 0)
             {
+                // A rename needs no space.
                 File.Move(item.Path, Path.Combine(quarantine, name));
             }
             else
             {
                 using var live = new FileStream(item.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-                using (var copy = new FileStream(Path.Combine(quarantine, string.Create(CultureInfo.InvariantCulture, $"{name}.from-{item.From}")), FileMode.CreateNew, FileAccess.Write))
+                var copyPath = Path.Combine(quarantine, string.Create(CultureInfo.InvariantCulture, $"{name}.from-{item.From}"));
+                if (!TryCopyTail(live, item.From, copyPath))
                 {
-                    live.Position = item.From;
-                    live.CopyTo(copy);
-                    copy.Flush(flushToDisk: true);
+                    dropped = true;
                 }
 
                 // Cut at the end, then grow back to the sector boundary: the rest of the last sector reads as zeroes.
@@ -308,6 +338,36 @@ internal static class JournalRecovery
         }
 
         return total;
+    }
+
+    /// <summary>Copies <paramref name="live"/> from <paramref name="from"/> to a new file; false (and no file) when the disk is full.</summary>
+    private static bool TryCopyTail(FileStream live, long from, string copyPath)
+    {
+        try
+        {
+            using (var copy = new FileStream(copyPath, FileMode.CreateNew, FileAccess.Write))
+            {
+                live.Position = from;
+                live.CopyTo(copy);
+                copy.Flush(flushToDisk: true);
+            }
+
+            return true;
+        }
+        catch (IOException exception) when (IsDiskFull(exception))
+        {
+            File.Delete(copyPath);
+            return false;
+        }
+    }
+
+    /// <summary>ENOSPC or EDQUOT on Unix, ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    internal static bool IsDiskFull(IOException exception)
+    {
+        // On Unix .NET puts the raw errno in HResult; on Windows the Win32 code is its low word.
+        return OperatingSystem.IsWindows()
+            ? (exception.HResult & 0xFFFF) is 112 or 39
+            : exception.HResult is 28 or 122;
     }
 
     private static bool HasNonZeroByte(string path, long from)

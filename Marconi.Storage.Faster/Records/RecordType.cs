@@ -16,4 +16,7 @@ internal enum RecordType : byte
     SubscriptionSet = 11,
     SubscriptionDeleted = 12,
     SubscriptionsPurged = 13,
+
+    /// <summary>Changes nothing: written after a storage fault to learn whether the log can commit again.</summary>
+    StorageProbe = 14,
 }

@@ -156,6 +156,8 @@ internal sealed class StoreState
             case RecordType.SubscriptionsPurged:
                 Target(address, reader.ReadInt64())?.Subscriptions.Clear();
                 break;
+            case RecordType.StorageProbe:
+                break;
             default:
                 throw new CorruptRecordException($"Unknown record type {(byte)type}.");
         }

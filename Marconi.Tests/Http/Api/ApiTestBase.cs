@@ -3,6 +3,7 @@ using System.Text.Json;
 using Marconi.Core;
 using Marconi.Http.Api;
 using Marconi.Http.Hosting;
+using Marconi.Storage.Faster;
 using Marconi.Tests.Support;
 
 namespace Marconi.Tests.Http.Api;
@@ -62,9 +63,12 @@ public abstract class ApiTestBase : IAsyncLifetime
 
     protected virtual ZaqarApiOptions? Options => null;
 
+    /// <summary>Changes the store's options (for example to inject storage faults); null keeps the harness's.</summary>
+    protected virtual Func<FasterQueueStoreOptions, FasterQueueStoreOptions>? ConfigureStore => null;
+
     public async Task InitializeAsync()
     {
-        _harness = await EngineHarness.CreateAsync();
+        _harness = await EngineHarness.CreateAsync(configure: ConfigureStore);
         _handler = new ZaqarApiHandler(_harness.Engine, Options);
     }
 
