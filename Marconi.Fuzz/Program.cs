@@ -3,7 +3,7 @@ using Marconi.Fuzz.Targets;
 
 return args switch
 {
-    ["fuzz", var name] when FuzzTargets.Find(name) is { } target => AflLoop.Run(target),
+    ["fuzz", var name] => AflLoop.Run(name),
     ["replay", var name, .. var paths] when paths.Length > 0 && (name == "all" || FuzzTargets.Find(name) is not null) =>
         CorpusReplay.Run(name == "all" ? FuzzTargets.All : [FuzzTargets.Find(name)!], paths, Console.Out),
     ["list"] => List(),
