@@ -17,7 +17,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 missing=()
-for package in python3-zaqarclient python3-zaqar; do
+for package in python3-zaqarclient python3-zaqar afl++; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -44,6 +44,7 @@ dotnet run -c Release --no-build --project Marconi.Benchmarks -- --filter '*' --
   > "$log/bdn.txt" 2>&1 || { cat "$log/bdn.txt"; exit 1; }
 echo "benchmark smoke: $(grep -c '^// Benchmark: ' "$log/bdn.txt") benchmarks ran once"
 dotnet run -c Release --no-build --project Marconi.Benchmarks -- echo --smoke
+MARCONI_FUZZ_NO_BUILD=1 Marconi.Fuzz/run.sh all 60
 
 dotnet Marconi.Server/bin/Release/net10.0/marconi-server.dll --listen 127.0.0.1:0 --data-dir "$log/load-data" \
   > "$log/server.txt" 2>&1 &
