@@ -251,7 +251,8 @@ internal sealed class MessagesEndpoint
         writer.WriteEndObject();
     }
 
-    private static List<NewMessage> ParseMessages(ReadOnlyMemory<byte> body, bool withDelay)
+    /// <summary>The messages of a post body <c>{"messages": [...]}</c>; call through <see cref="RequestBody.Parse"/> after <see cref="RequestBody.EnsureWellFormed"/>.</summary>
+    internal static List<NewMessage> ParseMessages(ReadOnlyMemory<byte> body, bool withDelay)
     {
         var reader = RequestBody.Reader(body);
         RequestBody.ReadStart(ref reader, JsonTokenType.StartObject);

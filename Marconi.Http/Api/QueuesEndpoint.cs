@@ -273,13 +273,15 @@ internal sealed class QueuesEndpoint
         writer.WriteEndObject();
     }
 
-    private static JsonTokenType FirstToken(ReadOnlyMemory<byte> body)
+    /// <summary>The first token of a well-formed body (the PUT metadata must be an object).</summary>
+    internal static JsonTokenType FirstToken(ReadOnlyMemory<byte> body)
     {
         var reader = RequestBody.Reader(body);
         return reader.Read() ? reader.TokenType : JsonTokenType.None;
     }
 
-    private static List<MetadataPatchOperation> ParsePatch(ReadOnlyMemory<byte> body)
+    /// <summary>The operations of a JSON-patch body; call through <see cref="RequestBody.Parse"/> after <see cref="RequestBody.EnsureWellFormed"/>.</summary>
+    internal static List<MetadataPatchOperation> ParsePatch(ReadOnlyMemory<byte> body)
     {
         var operations = new List<MetadataPatchOperation>();
         var reader = RequestBody.Reader(body);
@@ -367,7 +369,8 @@ internal sealed class QueuesEndpoint
         return new MetadataPatchOperation(kind, key, value ?? ReadOnlyMemory<byte>.Empty);
     }
 
-    private static (bool Messages, bool Subscriptions) ParsePurge(ReadOnlyMemory<byte> body)
+    /// <summary>What a purge body <c>{"resource_types": [...]}</c> asks to remove; call through <see cref="RequestBody.Parse"/>.</summary>
+    internal static (bool Messages, bool Subscriptions) ParsePurge(ReadOnlyMemory<byte> body)
     {
         var reader = RequestBody.Reader(body);
         RequestBody.ReadStart(ref reader, JsonTokenType.StartObject);

@@ -123,7 +123,36 @@ internal sealed class ShareEndpoint
     /// <summary>200 <c>{"project", "paths", "methods", "expires", "signature"}</c>; 400 for a bad body or without a secret key.</summary>
     public void Share(ApiContext context)
     {
-        var body = context.Request.Body;
+        var (paths, methods, expires) = ParseRequest(context.Request.Body, context.QueuePath);
+        var signed = SignedUrls.Create(_secretKey!, paths, methods, context.Project, expires);
+        var writer = JsonResponse.Start(context.Response);
+        writer.WriteStartObject();
+        writer.WriteStartArray("paths");
+        foreach (var path in signed.Paths)
+        {
+            writer.WriteStringValue(path);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("methods");
+        foreach (var method in signed.Methods)
+        {
+            writer.WriteStringValue(method);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("project", signed.Project);
+        writer.WriteString("expires", signed.Expires);
+        writer.WriteString("signature", signed.Signature);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The paths, methods and expiry a share body asks for, checked in Zaqar's order (the secret key between paths and
+    /// methods); 400 for a bad body or without a secret key.
+    /// </summary>
+    internal (List<string> Paths, List<string> Methods, DateTimeOffset Expires) ParseRequest(ReadOnlyMemory<byte> body, string queuePath)
+    {
         if (body.IsEmpty)
         {
             throw RequestBody.EmptyBody();
@@ -163,7 +192,7 @@ internal sealed class ShareEndpoint
             throw ApiException.BadRequest("Unknown keys: " + PythonSet(unknown));
         }
 
-        var paths = Paths(context, pathsValue);
+        var paths = Paths(queuePath, pathsValue);
 
         // From here on Zaqar's create_signed_url: the key first, then methods, then expires.
         if (_secretKey is null)
@@ -178,27 +207,7 @@ internal sealed class ShareEndpoint
             throw ApiException.BadRequest("`expires` is lower than the current time");
         }
 
-        var signed = SignedUrls.Create(_secretKey, paths, methods, context.Project, expires);
-        var writer = JsonResponse.Start(context.Response);
-        writer.WriteStartObject();
-        writer.WriteStartArray("paths");
-        foreach (var path in signed.Paths)
-        {
-            writer.WriteStringValue(path);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteStartArray("methods");
-        foreach (var method in signed.Methods)
-        {
-            writer.WriteStringValue(method);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteString("project", signed.Project);
-        writer.WriteString("expires", signed.Expires);
-        writer.WriteString("signature", signed.Signature);
-        writer.WriteEndObject();
+        return (paths, methods, expires);
     }
 
     private static bool IsFalsy(JsonElement? value) => value is not { } v || v.ValueKind switch
@@ -211,11 +220,11 @@ internal sealed class ShareEndpoint
         _ => false,
     };
 
-    private static List<string> Paths(ApiContext context, JsonElement? value)
+    private static List<string> Paths(string queuePath, JsonElement? value)
     {
         if (IsFalsy(value))
         {
-            return [context.QueuePath + "/messages"];
+            return [queuePath + "/messages"];
         }
 
         var names = new List<string>();
@@ -243,7 +252,7 @@ internal sealed class ShareEndpoint
             throw ApiException.BadRequest("Invalid paths: " + PythonSet(invalid));
         }
 
-        return names.Select(name => context.QueuePath + "/" + name).ToList();
+        return names.Select(name => queuePath + "/" + name).ToList();
     }
 
     private static List<string> Methods(JsonElement? value)

@@ -115,30 +115,7 @@ internal sealed class SubscriptionsEndpoint
         if (!body.IsEmpty)
         {
             RequestBody.EnsureWellFormed(body);
-            confirmed = RequestBody.Parse(body, static b =>
-            {
-                var reader = RequestBody.Reader(b);
-                RequestBody.ReadStart(ref reader, JsonTokenType.StartObject);
-                bool? value = null;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isConfirmed = reader.ValueTextEquals("confirmed"u8);
-                    RequestBody.ReadValue(ref reader);
-                    if (isConfirmed)
-                    {
-                        value = reader.TokenType switch
-                        {
-                            JsonTokenType.True => true,
-                            JsonTokenType.False => false,
-                            _ => null,
-                        };
-                    }
-
-                    reader.Skip();
-                }
-
-                return value;
-            });
+            confirmed = RequestBody.Parse(body, ParseConfirmed);
         }
 
         if (confirmed is null)
@@ -149,6 +126,32 @@ internal sealed class SubscriptionsEndpoint
         await _engine.UpdateSubscriptionAsync(context.Project, context.Queue, context.ResourceId, new SubscriptionChanges(Confirmed: confirmed), context.CancellationToken).ConfigureAwait(false);
         context.Response.StatusCode = 204;
         context.Response.AddHeader("Location", context.Request.Path);
+    }
+
+    /// <summary>The <c>confirmed</c> flag of a confirm body (null unless a boolean); call through <see cref="RequestBody.Parse"/>.</summary>
+    internal static bool? ParseConfirmed(ReadOnlyMemory<byte> body)
+    {
+        var reader = RequestBody.Reader(body);
+        RequestBody.ReadStart(ref reader, JsonTokenType.StartObject);
+        bool? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isConfirmed = reader.ValueTextEquals("confirmed"u8);
+            RequestBody.ReadValue(ref reader);
+            if (isConfirmed)
+            {
+                value = reader.TokenType switch
+                {
+                    JsonTokenType.True => true,
+                    JsonTokenType.False => false,
+                    _ => null,
+                };
+            }
+
+            reader.Skip();
+        }
+
+        return value;
     }
 
     /// <summary>DELETE /queues/{q}/subscriptions/{s}: 204, also when it did not exist.</summary>
@@ -195,7 +198,8 @@ internal sealed class SubscriptionsEndpoint
         return RequestBody.Parse(body, ParseDocument);
     }
 
-    private static SubscriptionDocument ParseDocument(ReadOnlyMemory<byte> body)
+    /// <summary>A subscription body (POST or PATCH); call through <see cref="RequestBody.Parse"/> after <see cref="RequestBody.EnsureWellFormed"/>.</summary>
+    internal static SubscriptionDocument ParseDocument(ReadOnlyMemory<byte> body)
     {
         var reader = RequestBody.Reader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -244,5 +248,6 @@ internal sealed class SubscriptionsEndpoint
         return new SubscriptionDocument(subscriber, ttl, options, IsEmptyObject: properties == 0);
     }
 
-    private readonly record struct SubscriptionDocument(string? Subscriber, long? Ttl, ReadOnlyMemory<byte>? Options, bool IsEmptyObject);
+    /// <summary>The fields of a subscription body; null where absent or null.</summary>
+    internal readonly record struct SubscriptionDocument(string? Subscriber, long? Ttl, ReadOnlyMemory<byte>? Options, bool IsEmptyObject);
 }
