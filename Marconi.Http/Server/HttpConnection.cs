@@ -56,6 +56,11 @@ internal sealed class HttpConnection
         {
             if (_options.ServerCertificate is { } certificate)
             {
+                if (await RefusedPlainHttpAsync(stream).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 stream = await AuthenticateAsync(stream, certificate).ConfigureAwait(false);
             }
 
@@ -87,6 +92,40 @@ internal sealed class HttpConnection
             _bodyRate?.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// On the TLS port, looks at the first byte without consuming it; when it opens a plain HTTP request, answers 400
+    /// in the clear, closes, and returns true. The wait counts against the header timeout, like the handshake.
+    /// </summary>
+    private async Task<bool> RefusedPlainHttpAsync(Stream stream)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+        timeout.CancelAfter(_options.RequestHeadersTimeout);
+        var first = new byte[1];
+        var peeked = await _socket.ReceiveAsync(first, SocketFlags.Peek, timeout.Token).ConfigureAwait(false);
+        if (peeked == 0 || !PlainHttpOnTlsPort.LooksLikePlainHttp(first[0]))
+        {
+            // A closed connection or a TLS hello: the handshake deals with both.
+            return false;
+        }
+
+        HttpServerLog.BadRequest(_logger, _remote, 400, "plain HTTP on the TLS port");
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            ResponseWriter.WriteError(writer, 400, PlainHttpOnTlsPort.Description, request: null, close: true);
+            await writer.FlushAsync(timeout.Token).ConfigureAwait(false);
+            await CloseGracefullyAsync(stream, reader).ConfigureAwait(false);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     private async Task<Stream> AuthenticateAsync(Stream stream, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
