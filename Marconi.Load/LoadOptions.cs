@@ -21,8 +21,10 @@ internal sealed class LoadOptions
           --claim-limit L      ?limit= of each claim (default 5)
           --bulk-delete        consumers delete each claim's messages with one DELETE .../messages?ids=... (Zaqar
                                v2 bulk delete) instead of one DELETE per message
-          --rate R             offered load in requests/s for the whole run, split evenly over the workers (each
-                               waits for its slot; default 0: no limit, every worker as fast as it is answered)
+          --rate R             offered load: requests/s of the producers and observers together, split evenly over
+                               them (each waits for its slot, catching up at most 4 missed slots; default 0: no
+                               limit). Consumers are not paced: they
+                               take what the producers post (empty claims back off), so no backlog builds up
           --queues Q           queues q0..q{Q-1}, prefixed with a random run id (default 1)
           --duration SECONDS   measured window (default 10)
           --warmup SECONDS     warm-up before the window, not measured (default 2)
@@ -45,11 +47,14 @@ internal sealed class LoadOptions
     public bool BulkDelete { get; private set; }
     public int Queues { get; private set; } = 1;
 
-    /// <summary>Requests/s for the whole run (0: unpaced).</summary>
+    /// <summary>Requests/s of the producers and observers together (0: unpaced).</summary>
     public double Rate { get; private set; }
 
-    /// <summary>Each worker's share of <see cref="Rate"/> (0: unpaced).</summary>
-    public double RatePerWorker => Rate > 0 && Workers > 0 ? Rate / Workers : 0;
+    /// <summary>
+    /// Each producer's and observer's share of <see cref="Rate"/> (0: unpaced). Consumers are never paced: a paced
+    /// consumer slower than the producers would grow the backlog without bound, and an idle one already backs off.
+    /// </summary>
+    public double RatePerPacedWorker => Rate > 0 && Producers + Observers > 0 ? Rate / (Producers + Observers) : 0;
     public double DurationSeconds { get; private set; } = 10;
     public double WarmupSeconds { get; private set; } = 2;
     public long MaxRequests { get; private set; } = 5_000_000;

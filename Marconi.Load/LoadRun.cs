@@ -77,7 +77,7 @@ internal sealed class LoadRun : IAsyncDisposable
     private LoadConnection NewConnection() =>
         new(_options.Url, TimeSpan.FromSeconds(_options.TimeoutSeconds), () => Interlocked.Increment(ref _connections));
 
-    private RatePacer NewPacer() => _options.RatePerWorker > 0 ? new RatePacer(_options.RatePerWorker) : RatePacer.None;
+    private RatePacer NewPacer() => _options.RatePerPacedWorker > 0 ? new RatePacer(_options.RatePerPacedWorker) : RatePacer.None;
 
     private RequestWriter NewRequestWriter() => new(_options.Url, _options.Project, Guid.NewGuid().ToString(), ClosesConnections);
 
@@ -287,7 +287,7 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         await using var connection = NewConnection();
         var requests = NewRequestWriter();
-        var pacer = NewPacer();
+        var pacer = RatePacer.None;
         var claimTarget = Target(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{_queues[index % _queues.Length]}/claims?limit={_options.ClaimLimit}"));
         var bulkTarget = new ArrayBufferWriter<byte>();
         var backoff = 1;

@@ -3,12 +3,16 @@ using System.Diagnostics;
 namespace Marconi.Load;
 
 /// <summary>
-/// Spaces one worker's requests at a fixed interval (its share of <c>--rate</c>). A worker that fell behind (a slow
-/// answer) starts its next request at once but does not burst to catch up, so the offered rate never exceeds the
-/// target; the closed loop still caps it at what the server answers.
+/// Spaces one worker's requests at a fixed interval (its share of <c>--rate</c>) on an absolute schedule, so a timer
+/// that fires late (a busy machine) costs no slots. A worker that fell further behind (a slow answer) catches up by at
+/// most <see cref="CatchUpSlots"/> back-to-back requests and drops the rest, so a stall is never followed by a flood
+/// and the offered rate never exceeds the target; the closed loop still caps it at what the server answers.
 /// </summary>
 internal sealed class RatePacer
 {
+    /// <summary>How many missed slots a late worker may still send back to back.</summary>
+    public const int CatchUpSlots = 4;
+
     private readonly long _intervalTicks;
     private readonly Func<long> _now;
     private readonly Func<TimeSpan, Task> _delay;
@@ -44,6 +48,6 @@ internal sealed class RatePacer
             now = _now();
         }
 
-        _next = Math.Max(_next, now) + _intervalTicks;
+        _next = Math.Max(_next, now - (CatchUpSlots * _intervalTicks)) + _intervalTicks;
     }
 }

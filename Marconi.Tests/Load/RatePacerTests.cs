@@ -3,7 +3,7 @@ using Marconi.Load;
 
 namespace Marconi.Tests.Load;
 
-/// <summary>--rate: the pacer spaces a worker's requests on a fake clock, never bursts after a stall, and is parsed.</summary>
+/// <summary>--rate: the pacer spaces a worker's requests on a fake clock, absorbs late timers, bounds the catch-up after a stall, and is parsed.</summary>
 public sealed class RatePacerTests
 {
     private long _now = 1_000_000;
@@ -31,16 +31,36 @@ public sealed class RatePacerTests
     }
 
     [Fact]
-    public async Task A_worker_behind_its_schedule_does_not_burst()
+    public async Task A_late_timer_costs_no_slot_and_a_stall_is_made_up_by_at_most_a_few_requests()
     {
         var pacer = Pacer(100);
+        var start = _now;
         await pacer.WaitAsync(long.MaxValue);
 
-        // A 1 s stall (a slow answer) is not made up afterwards: the next slots are 10 ms apart again.
+        // The timer fires 3 ms late each time: the schedule stays 10 ms a slot, 11 requests in 100 ms.
+        var late = new RatePacer(100, () => _now, d =>
+        {
+            _now += (long)((d.TotalSeconds + 0.003) * Stopwatch.Frequency);
+            return Task.CompletedTask;
+        });
+        start = _now;
+        for (var i = 0; i < 11; i++)
+        {
+            await late.WaitAsync(long.MaxValue);
+        }
+
+        Assert.InRange(ElapsedSeconds(start), 0.100, 0.104);
+
+        // A 1 s stall (a slow answer): the next CatchUpSlots + 1 requests go at once, then 10 ms apart again.
+        await pacer.WaitAsync(long.MaxValue);
         _now += Stopwatch.Frequency;
         var afterStall = _now;
-        await pacer.WaitAsync(long.MaxValue);
-        Assert.Equal(afterStall, _now);
+        for (var i = 0; i <= RatePacer.CatchUpSlots; i++)
+        {
+            await pacer.WaitAsync(long.MaxValue);
+            Assert.Equal(afterStall, _now);
+        }
+
         await pacer.WaitAsync(long.MaxValue);
         Assert.Equal(0.010, ElapsedSeconds(afterStall), 3);
     }
@@ -65,12 +85,13 @@ public sealed class RatePacerTests
     }
 
     [Fact]
-    public void Rate_is_parsed_and_split_over_the_workers()
+    public void Rate_is_parsed_and_split_over_producers_and_observers()
     {
-        var options = LoadOptions.Parse(["--producers", "2", "--consumers", "2", "--rate", "1000"]);
+        var options = LoadOptions.Parse(["--producers", "3", "--consumers", "2", "--observers", "1", "--rate", "1000"]);
         Assert.Equal(1000, options.Rate);
-        Assert.Equal(250, options.RatePerWorker);
-        Assert.Equal(0, LoadOptions.Parse([]).RatePerWorker);
+        Assert.Equal(250, options.RatePerPacedWorker);
+        Assert.Equal(0, LoadOptions.Parse([]).RatePerPacedWorker);
+        Assert.Equal(0, LoadOptions.Parse(["--producers", "0", "--consumers", "2", "--rate", "10"]).RatePerPacedWorker);
         Assert.Throws<UsageException>(() => LoadOptions.Parse(["--rate", "-5"]));
         Assert.Throws<UsageException>(() => LoadOptions.Parse(["--rate", "fast"]));
     }
