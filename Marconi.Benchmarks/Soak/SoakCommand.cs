@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Marconi.Benchmarks.Memory;
 using Marconi.Benchmarks.Support;
+using Marconi.Storage.Faster;
 
 namespace Marconi.Benchmarks.Soak;
 
@@ -60,6 +61,8 @@ public static class SoakCommand
         using var data = new TempDirectory("soak");
         var loadBefore = Scaling.ScalingCommand.LoadAverage();
         using var server = await ServerUnderTest.StartAsync(serverDll, data.Path, FreePort(), "soak");
+        // A soak stopped by SIGTERM or Ctrl-C must not leave its server running: the runtime raises ProcessExit for both.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         var url = server.BaseAddress.ToString().TrimEnd('/');
         Progress($"server pid {server.ProcessId} on {url}, data {data.Path}; load average {loadBefore}");
 
@@ -81,7 +84,7 @@ public static class SoakCommand
             Progress(Row(sample));
         }
 
-        var rules = SoakVerdict.Judge(windows, target);
+        var rules = SoakVerdict.Judge(windows, target, 1L << new FasterQueueStoreOptions().SegmentSizeBits);
         Console.Write(Table(peak, target, fraction, windows, rules, loadBefore, Scaling.ScalingCommand.LoadAverage()));
         return rules.All(r => r.Passed) ? 0 : 1;
     }

@@ -6,6 +6,7 @@ namespace Marconi.Tests.Benchmarks;
 public sealed class SoakVerdictTests
 {
     private const double Target = 1000;
+    private const long Segment = 256L << 20;
 
     private static List<SoakWindow> Windows(int count, Func<int, SoakWindow, SoakWindow>? change = null) =>
         Enumerable.Range(0, count)
@@ -27,7 +28,7 @@ public sealed class SoakVerdictTests
             11 => w with { P99Ms = 300 },
             _ => w,
         });
-        var rules = SoakVerdict.Judge(windows, Target);
+        var rules = SoakVerdict.Judge(windows, Target, Segment);
         Assert.All(rules, r => Assert.True(r.Passed, r.Name + ": " + r.Detail));
     }
 
@@ -41,7 +42,7 @@ public sealed class SoakVerdictTests
             DiskBytes = (long)(w.DiskBytes * Math.Pow(1.15, i)),
             P99Ms = w.P99Ms * Math.Pow(1.1, i),
         });
-        var rules = SoakVerdict.Judge(growing, Target);
+        var rules = SoakVerdict.Judge(growing, Target, 16L << 20);
         Assert.False(Rule(rules, "RSS flat").Passed);
         Assert.False(Rule(rules, "disk flat").Passed);
         Assert.False(Rule(rules, "post p99 not drifting").Passed);
@@ -49,15 +50,29 @@ public sealed class SoakVerdictTests
     }
 
     [Fact]
+    public void Disk_growth_within_the_reclaim_lag_passes_and_says_so_but_not_beyond_it()
+    {
+        // 8 MB a window, 30 windows: 270 MB, under 3 segments of 256 MiB, so the store has not reclaimed yet.
+        var lagging = SoakVerdict.Judge(Windows(30, (i, w) => w with { DiskBytes = 20_000_000 + (i * 8_000_000L) }), Target, Segment);
+        var disk = Rule(lagging, "disk flat");
+        Assert.True(disk.Passed);
+        Assert.Contains("reclaim lag", disk.Detail, StringComparison.Ordinal);
+
+        // The same growth with 16 MiB segments is past the lag: a leak.
+        var leaking = SoakVerdict.Judge(Windows(30, (i, w) => w with { DiskBytes = 20_000_000 + (i * 8_000_000L) }), Target, 16L << 20);
+        Assert.False(Rule(leaking, "disk flat").Passed);
+    }
+
+    [Fact]
     public void A_missed_rate_errors_or_too_few_windows_fail()
     {
-        var slow = SoakVerdict.Judge(Windows(9, (_, w) => w with { PacedRequestsPerSecond = 600 }), Target);
+        var slow = SoakVerdict.Judge(Windows(9, (_, w) => w with { PacedRequestsPerSecond = 600 }), Target, Segment);
         Assert.False(Rule(slow, "rate held").Passed);
 
-        var failing = SoakVerdict.Judge(Windows(9, (i, w) => i == 4 ? w with { Errors = 3 } : w), Target);
+        var failing = SoakVerdict.Judge(Windows(9, (i, w) => i == 4 ? w with { Errors = 3 } : w), Target, Segment);
         Assert.False(Rule(failing, "no request errors").Passed);
 
-        var short_ = SoakVerdict.Judge(Windows(3), Target);
+        var short_ = SoakVerdict.Judge(Windows(3), Target, Segment);
         Assert.False(Assert.Single(short_).Passed);
     }
 }
