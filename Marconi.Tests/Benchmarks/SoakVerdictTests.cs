@@ -58,6 +58,9 @@ public sealed class SoakVerdictTests
         Assert.True(disk.Passed);
         Assert.Contains("reclaim lag", disk.Detail, StringComparison.Ordinal);
 
+        Assert.Equal(0, SoakVerdict.Reclamations(Windows(30, (i, w) => w with { DiskBytes = 20_000_000 + (i * 8_000_000L) })));
+        Assert.Equal(1, SoakVerdict.Reclamations(Windows(30, (i, w) => w with { DiskBytes = 20_000_000 + ((i % 20) * 8_000_000L) })));
+
         // The same growth with 16 MiB segments is past the lag: a leak.
         var leaking = SoakVerdict.Judge(Windows(30, (i, w) => w with { DiskBytes = 20_000_000 + (i * 8_000_000L) }), Target, 16L << 20);
         Assert.False(Rule(leaking, "disk flat").Passed);
