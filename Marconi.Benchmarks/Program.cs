@@ -4,6 +4,7 @@ using Marconi.Benchmarks.Ceiling;
 using Marconi.Benchmarks.Figures;
 using Marconi.Benchmarks.Memory;
 using Marconi.Benchmarks.Scaling;
+using Marconi.Benchmarks.Soak;
 
 namespace Marconi.Benchmarks;
 
@@ -14,7 +15,8 @@ namespace Marconi.Benchmarks;
 /// server, the machine's HTTP ceiling (<see cref="EchoCommand"/>; <c>echo --smoke</c> checks it); <c>scaling</c>
 /// compares operation costs at two queue depths and two queue counts (<see cref="ScalingCommand"/>); <c>memory</c>
 /// measures the server's resident memory and start-up on a store of a million messages (<see cref="MemoryCommand"/>);
-/// anything else goes to BenchmarkDotNet, e.g. <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*BodyCodec*'</c>.
+/// <c>soak [--seconds 300]</c> runs the mixed load at half its peak and checks that memory, disk and latency stay
+/// flat (<see cref="SoakCommand"/>); anything else goes to BenchmarkDotNet, e.g. <c>dotnet run -c Release --project Marconi.Benchmarks -- --filter '*BodyCodec*'</c>.
 /// </summary>
 public static class Program
 {
@@ -44,6 +46,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "memory")
         {
             return await MemoryCommand.RunAsync(args.AsSpan(1).ToArray());
+        }
+
+        if (args.Length > 0 && args[0] == "soak")
+        {
+            return await SoakCommand.RunAsync(args.AsSpan(1).ToArray());
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -21,6 +21,10 @@ internal sealed class LoadOptions
           --claim-limit L      ?limit= of each claim (default 5)
           --bulk-delete        consumers delete each claim's messages with one DELETE .../messages?ids=... (Zaqar
                                v2 bulk delete) instead of one DELETE per message
+          --rate R             offered load: requests/s of the producers and observers together, split evenly over
+                               them (each waits for its slot, catching up at most 4 missed slots; default 0: no
+                               limit). Consumers are not paced: they
+                               take what the producers post (empty claims back off), so no backlog builds up
           --queues Q           queues q0..q{Q-1}, prefixed with a random run id (default 1)
           --duration SECONDS   measured window (default 10)
           --warmup SECONDS     warm-up before the window, not measured (default 2)
@@ -42,6 +46,15 @@ internal sealed class LoadOptions
     public int ClaimLimit { get; private set; } = 5;
     public bool BulkDelete { get; private set; }
     public int Queues { get; private set; } = 1;
+
+    /// <summary>Requests/s of the producers and observers together (0: unpaced).</summary>
+    public double Rate { get; private set; }
+
+    /// <summary>
+    /// Each producer's and observer's share of <see cref="Rate"/> (0: unpaced). Consumers are never paced: a paced
+    /// consumer slower than the producers would grow the backlog without bound, and an idle one already backs off.
+    /// </summary>
+    public double RatePerPacedWorker => Rate > 0 && Producers + Observers > 0 ? Rate / (Producers + Observers) : 0;
     public double DurationSeconds { get; private set; } = 10;
     public double WarmupSeconds { get; private set; } = 2;
     public long MaxRequests { get; private set; } = 5_000_000;
@@ -99,6 +112,9 @@ internal sealed class LoadOptions
                     break;
                 case "--claim-limit":
                     options.ClaimLimit = Int(name, Value(), 1, 1000);
+                    break;
+                case "--rate":
+                    options.Rate = RequestsPerSecond(name, Value());
                     break;
                 case "--queues":
                     options.Queues = Int(name, Value(), 1, 1000);
@@ -209,6 +225,16 @@ internal sealed class LoadOptions
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var result) || result < min || result > max)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{name} {value}: an integer from {min} to {max}"));
+        }
+
+        return result;
+    }
+
+    private static double RequestsPerSecond(string name, string value)
+    {
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var result) || result < 0 || result > 10_000_000)
+        {
+            throw new UsageException($"{name} {value}: requests per second from 0 (no limit) to 10000000");
         }
 
         return result;

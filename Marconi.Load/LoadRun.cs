@@ -77,6 +77,8 @@ internal sealed class LoadRun : IAsyncDisposable
     private LoadConnection NewConnection() =>
         new(_options.Url, TimeSpan.FromSeconds(_options.TimeoutSeconds), () => Interlocked.Increment(ref _connections));
 
+    private RatePacer NewPacer() => _options.RatePerPacedWorker > 0 ? new RatePacer(_options.RatePerPacedWorker) : RatePacer.None;
+
     private RequestWriter NewRequestWriter() => new(_options.Url, _options.Project, Guid.NewGuid().ToString(), ClosesConnections);
 
     /// <summary>A path under the base URL's path, as the request target's bytes.</summary>
@@ -257,6 +259,7 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         await using var connection = NewConnection();
         var requests = NewRequestWriter();
+        var pacer = NewPacer();
         var target = Target($"v2/queues/{_queues[index % _queues.Length]}/messages");
         var body = new PostBody(_pad, _options.MessageSize, _options.Batch);
         long sequence = 0;
@@ -265,7 +268,7 @@ internal sealed class LoadRun : IAsyncDisposable
         {
             var request = requests.Write("POST"u8, target, body.Write(index, sequence, _options.Batch), hasBody: true);
             sequence += _options.Batch;
-            var (outcome, inWindow) = await SendAsync(connection, request, RequestKind.Post, stats, keepBody: false);
+            var (outcome, inWindow) = await SendAsync(connection, pacer, request, RequestKind.Post, stats, keepBody: false);
             if (!outcome.Ok)
             {
                 await errors.WaitAsync();
@@ -284,6 +287,7 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         await using var connection = NewConnection();
         var requests = NewRequestWriter();
+        var pacer = RatePacer.None;
         var claimTarget = Target(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{_queues[index % _queues.Length]}/claims?limit={_options.ClaimLimit}"));
         var bulkTarget = new ArrayBufferWriter<byte>();
         var backoff = 1;
@@ -292,7 +296,7 @@ internal sealed class LoadRun : IAsyncDisposable
         while (TryStartRequest())
         {
             var claimRequest = requests.Write("POST"u8, claimTarget, ClaimBody, hasBody: true);
-            var (claim, inWindow) = await SendAsync(connection, claimRequest, RequestKind.Claim, stats, keepBody: true);
+            var (claim, inWindow) = await SendAsync(connection, pacer, claimRequest, RequestKind.Claim, stats, keepBody: true);
             if (claim.Status == 204)
             {
                 if (inWindow)
@@ -325,7 +329,7 @@ internal sealed class LoadRun : IAsyncDisposable
             {
                 if (hrefs.Count > 0 && TryStartRequest())
                 {
-                    var (deleted, deleteInWindow) = await SendAsync(connection, WriteBulkDelete(requests, bulkTarget, hrefs), RequestKind.Delete, stats, keepBody: false);
+                    var (deleted, deleteInWindow) = await SendAsync(connection, pacer, WriteBulkDelete(requests, bulkTarget, hrefs), RequestKind.Delete, stats, keepBody: false);
                     if (!deleted.Ok)
                     {
                         await errors.WaitAsync();
@@ -353,7 +357,7 @@ internal sealed class LoadRun : IAsyncDisposable
                     continue;
                 }
 
-                var (deleted, deleteInWindow) = await SendAsync(connection, deleteRequest, RequestKind.Delete, stats, keepBody: false);
+                var (deleted, deleteInWindow) = await SendAsync(connection, pacer, deleteRequest, RequestKind.Delete, stats, keepBody: false);
                 if (!deleted.Ok)
                 {
                     await errors.WaitAsync();
@@ -370,6 +374,7 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         await using var connection = NewConnection();
         var requests = NewRequestWriter();
+        var pacer = NewPacer();
         var head = Target($"v2/queues/{_queues[index % _queues.Length]}/messages?limit=10&echo=true");
         var next = new HrefList();
         var backoff = 1;
@@ -387,7 +392,7 @@ internal sealed class LoadRun : IAsyncDisposable
                 request = requests.Write("GET"u8, head, default, hasBody: false);
             }
 
-            var (page, inWindow) = await SendAsync(connection, request, RequestKind.List, stats, keepBody: true);
+            var (page, inWindow) = await SendAsync(connection, pacer, request, RequestKind.List, stats, keepBody: true);
             next.Clear();
             if (!page.Ok)
             {
@@ -474,8 +479,10 @@ internal sealed class LoadRun : IAsyncDisposable
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(Outcome Outcome, bool InWindow)> SendAsync(
-        LoadConnection connection, ReadOnlyMemory<byte> request, RequestKind kind, RunStats stats, bool keepBody)
+        LoadConnection connection, RatePacer pacer, ReadOnlyMemory<byte> request, RequestKind kind, RunStats stats, bool keepBody)
     {
+        // The latency starts at the slot, not before it: waiting for the slot is not the server's time.
+        await pacer.WaitAsync(_end);
         var started = Stopwatch.GetTimestamp();
         var inWindow = started >= _warmupEnd && started < _end;
         stats.TotalRequests[(int)kind]++;

@@ -49,7 +49,7 @@ internal sealed class Report
         string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
         Line(F($"marconi-load run {RunId}: {o.Url} project={o.Project} queues={o.Queues} producers={o.Producers} consumers={o.Consumers} observers={o.Observers}"));
-        Line(F($"  message-size={o.MessageSize} batch={o.Batch} claim-limit={o.ClaimLimit}{(o.BulkDelete ? " bulk-delete" : "")} warmup={o.WarmupSeconds}s duration={o.DurationSeconds}s max-requests={o.MaxRequests}"));
+        Line(F($"  message-size={o.MessageSize} batch={o.Batch} claim-limit={o.ClaimLimit}{(o.BulkDelete ? " bulk-delete" : "")}{(o.Rate > 0 ? F($" rate={o.Rate}/s") : "")} warmup={o.WarmupSeconds}s duration={o.DurationSeconds}s max-requests={o.MaxRequests}"));
         Line(F($"  measured window {WindowSeconds:F2} s; {Issued} load requests issued in {ElapsedSeconds:F2} s on {ConnectionsOpened} connections; client CPU {ClientCpuSeconds:F2} s ({100 * ClientCpuSeconds / Math.Max(ElapsedSeconds, 1e-9):F0}% of one core)"));
         if (ClosesConnections)
         {
@@ -147,6 +147,7 @@ internal sealed class Report
             json.WriteNumber("batch", Options.Batch);
             json.WriteNumber("claim_limit", Options.ClaimLimit);
         json.WriteBoolean("bulk_delete", Options.BulkDelete);
+            json.WriteNumber("rate", Options.Rate);
             json.WriteNumber("warmup_s", Options.WarmupSeconds);
             json.WriteNumber("duration_s", Options.DurationSeconds);
             json.WriteNumber("max_requests", Options.MaxRequests);

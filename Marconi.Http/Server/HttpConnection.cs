@@ -56,7 +56,16 @@ internal sealed class HttpConnection
         {
             if (_options.ServerCertificate is { } certificate)
             {
-                stream = await AuthenticateAsync(stream, certificate).ConfigureAwait(false);
+                // The first byte and the handshake share one header timeout: a client that opens TLS and stalls is a
+                // slowloris too, and looking at its first byte must not give it a second allowance.
+                using var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+                handshakeTimeout.CancelAfter(_options.RequestHeadersTimeout);
+                if (await RefusedPlainHttpAsync(stream, handshakeTimeout.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                stream = await AuthenticateAsync(stream, certificate, handshakeTimeout.Token).ConfigureAwait(false);
             }
 
             var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
@@ -89,13 +98,42 @@ internal sealed class HttpConnection
         }
     }
 
-    private async Task<Stream> AuthenticateAsync(Stream stream, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    /// <summary>
+    /// On the TLS port, looks at the first byte without consuming it; when it opens a plain HTTP request, answers 400
+    /// in the clear, closes, and returns true.
+    /// </summary>
+    private async Task<bool> RefusedPlainHttpAsync(Stream stream, CancellationToken timeout)
+    {
+        // Once per connection, not per request.
+        var first = new byte[1];
+        var peeked = await _socket.ReceiveAsync(first, SocketFlags.Peek, timeout).ConfigureAwait(false);
+        if (peeked == 0 || !PlainHttpOnTlsPort.LooksLikePlainHttp(first[0]))
+        {
+            // A closed connection, a TLS hello, or bytes that are neither: the handshake deals with all three.
+            return false;
+        }
+
+        HttpServerLog.BadRequest(_logger, _remote, 400, "plain HTTP on the TLS port");
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        try
+        {
+            ResponseWriter.WriteError(writer, 400, PlainHttpOnTlsPort.Description, request: null, close: true);
+            await writer.FlushAsync(timeout).ConfigureAwait(false);
+            await CloseGracefullyAsync(stream, reader).ConfigureAwait(false);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private static async Task<Stream> AuthenticateAsync(Stream stream, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, CancellationToken timeout)
     {
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort);
-
-        // The handshake counts against the header timeout: a client that opens TLS and stalls is a slowloris too.
-        timeout.CancelAfter(_options.RequestHeadersTimeout);
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificate = certificate,
@@ -104,7 +142,7 @@ internal sealed class HttpConnection
         };
         try
         {
-            await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(options, timeout).ConfigureAwait(false);
         }
         catch
         {

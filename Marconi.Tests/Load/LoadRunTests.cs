@@ -55,4 +55,32 @@ public sealed class LoadRunTests
             await server.StopAsync(TimeSpan.FromSeconds(2));
         }
     }
+
+    [Fact]
+    public async Task A_paced_run_never_offers_more_than_its_rate()
+    {
+        await using var harness = await EngineHarness.CreateAsync();
+        var server = new HttpServer(new ZaqarApiHandler(harness.Engine), new HttpServerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)] });
+        await server.StartAsync(CancellationToken.None);
+        try
+        {
+            // 40 requests/s over 2 producers for 1.5 s: 20 slots/s each, plus the one at the start and one cut short
+            // by the end. Unpaced, the same run posts hundreds; only the upper bound is checked (a slow machine posts fewer).
+            var options = LoadOptions.Parse(
+                ["--url", $"http://{server.BoundEndpoints[0]}", "--producers", "2", "--consumers", "1", "--rate", "40",
+                 "--message-size", "64", "--warmup", "0", "--duration", "1.5", "--max-requests", "100000", "--timeout", "20"]);
+            await using var run = new LoadRun(options);
+            await run.SetUpAsync();
+            var (workers, _, _) = await run.RunAsync();
+            await run.TearDownAsync();
+
+            var posts = workers.Where(w => w.Role == Role.Producer).Sum(w => w.Stats.TotalRequests[(int)RequestKind.Post]);
+            Assert.InRange(posts, 1, 2 * ((40 / 2 * 1.5) + 2));
+            Assert.Empty(workers.SelectMany(w => w.Stats.Errors));
+        }
+        finally
+        {
+            await server.StopAsync(TimeSpan.FromSeconds(2));
+        }
+    }
 }
