@@ -17,4 +17,10 @@ if (settings.ShowHelp)
     return 0;
 }
 
+if (settings.PrintConfig)
+{
+    Console.WriteLine(ConfigPrinter.Render(settings));
+    return 0;
+}
+
 return await ServerHost.RunAsync(settings);

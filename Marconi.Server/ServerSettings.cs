@@ -30,4 +30,10 @@ internal sealed record ServerSettings
 
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }
+
+    /// <summary>True when --print-config was asked for: print the effective settings (secrets masked) and exit.</summary>
+    public bool PrintConfig { get; init; }
+
+    /// <summary>Never the secrets: a record's generated text would print every property.</summary>
+    public override string ToString() => ConfigPrinter.Render(this);
 }

@@ -40,6 +40,7 @@ internal static class SettingsLoader
                 ?? NonEmpty(environment(SignedUrlKeyVariable)) ?? file.SignedUrlKey,
             Limits = file.Limits ?? QueueLimits.Default,
             Auth = AuthSettingsReader.Resolve(line.Auth, environment, file.Auth),
+            PrintConfig = line.PrintConfig,
         };
 
         if ((settings.TlsCert is null) != (settings.TlsKey is null))
@@ -95,6 +96,9 @@ internal static class SettingsLoader
             {
                 case "--help" or "-h" or "-?":
                     line.Help = true;
+                    break;
+                case "--print-config":
+                    line.PrintConfig = true;
                     break;
                 case "--listen":
                     line.Listen.Add(Value());
@@ -233,6 +237,8 @@ internal static class SettingsLoader
         public Dictionary<string, string> Auth { get; } = new(StringComparer.Ordinal);
 
         public bool Help { get; set; }
+
+        public bool PrintConfig { get; set; }
     }
 
     private sealed class FileValues

@@ -51,6 +51,8 @@ internal static class Usage
                                    "servicePassword" (env {{AuthSettingsReader.ServicePasswordVariable}}), "serviceProject",
                                    "serviceDomain" (default "default"); also "cacheMaxEntries" ({{AuthSettings.DefaultCacheMaxEntries}}) and
                                    "timeoutSeconds" ({{AuthSettings.DefaultTimeoutSeconds}}; Keystone slower or unreachable: 503).
+              --print-config       Print the effective settings (flags over environment over config file) as a
+                                   config file would hold them, secrets as "***", and exit.
               --help               Print this text and exit.
 
             Queue limits and defaults (config file only: "limits": {"KEY": integer, ...}; Zaqar's defaults):

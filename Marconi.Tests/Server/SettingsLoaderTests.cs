@@ -306,6 +306,45 @@ public sealed class SettingsLoaderTests : IDisposable
         Assert.Contains(expected, FailsWithLimits(limits), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Print_config_shows_the_merged_settings_with_secrets_masked()
+    {
+        _environment[SettingsLoader.SignedUrlKeyVariable] = "env-signing-secret";
+        _environment["MARCONI_KEYSTONE_SERVICE_TOKEN"] = "env-service-token";
+        var config = Config("""{"dataDir": "/srv/q", "limits": {"maxPageSize": 50}, "auth": {"strategy": "keystone", "keystoneUrl": "http://127.0.0.1:5000/v3"}}""");
+
+        var settings = Load("--config", config, "--listen", "127.0.0.1:9000", "--print-config");
+        var printed = ConfigPrinter.Render(settings);
+
+        Assert.True(settings.PrintConfig);
+        Assert.DoesNotContain("env-signing-secret", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("env-service-token", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("env-signing-secret", settings.ToString(), StringComparison.Ordinal);
+        using var document = System.Text.Json.JsonDocument.Parse(printed);
+        var root = document.RootElement;
+        Assert.Equal("127.0.0.1:9000", root.GetProperty("listen")[0].GetString());
+        Assert.Equal("/srv/q", root.GetProperty("dataDir").GetString());
+        Assert.Equal(ConfigPrinter.Masked, root.GetProperty("signedUrlKey").GetString());
+        Assert.Equal(50, root.GetProperty("limits").GetProperty("maxPageSize").GetInt32());
+        Assert.Equal(QueueLimits.Default.MaxQueueNameLength, root.GetProperty("limits").GetProperty("maxQueueNameLength").GetInt32());
+        Assert.Equal("keystone", root.GetProperty("auth").GetProperty("strategy").GetString());
+        Assert.Equal(ConfigPrinter.Masked, root.GetProperty("auth").GetProperty("serviceToken").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("auth").GetProperty("servicePassword").ValueKind);
+    }
+
+    [Fact]
+    public void Printed_config_loads_back_to_the_same_settings()
+    {
+        var first = Load("--config", Config("""{"listen": ["127.0.0.1:9001", "[::1]:9002"], "limits": {"maxMessagesPostSize": 131072}}"""));
+
+        var printed = ConfigPrinter.Render(first);
+        var second = Load("--config", Config(printed));
+
+        Assert.Equal(printed, ConfigPrinter.Render(second));
+        Assert.Equal(first.Limits, second.Limits);
+        Assert.Equal(first.Listen, second.Listen);
+    }
+
     private ServerSettings Load(params string[] args) => SettingsLoader.Load(args, name => _environment.GetValueOrDefault(name));
 
     private string Fails(params string[] args) => Assert.Throws<SettingsException>(() => Load(args)).Message;
