@@ -138,9 +138,10 @@ public sealed partial class FasterQueueStore : IQueueStore
             var checkpoints = new CheckpointStore(directory, storeTag);
             var replayFrom = checkpoints.Load(state, recovery, logger);
             recovery.CheckpointLoaded = replayFrom is not null;
-            Replay(journal, state, Math.Max(replayFrom ?? 0, journal.BeginAddress), recovery, logger);
+            var replayStart = Math.Max(replayFrom ?? 0, journal.BeginAddress);
+            Replay(journal, state, replayStart, recovery, logger);
             state.Recovering = false;
-            return new StoreParts(journal, state, checkpoints, recovery, Math.Max(replayFrom ?? 0, journal.BeginAddress));
+            return new StoreParts(journal, state, checkpoints, recovery, replayStart);
         }
         catch
         {
