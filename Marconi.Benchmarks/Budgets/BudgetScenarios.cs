@@ -5,6 +5,7 @@ using Marconi.Core;
 using Marconi.Core.Model;
 using Marconi.Http.Api;
 using Marconi.Http.Server;
+using Marconi.Http.Telemetry;
 using Marconi.Storage.Faster;
 
 namespace Marconi.Benchmarks.Budgets;
@@ -24,6 +25,7 @@ internal sealed class BudgetScenarios : IAsyncDisposable
     private readonly QueueEngine _engine;
     private readonly HttpServer _server;
     private readonly LoopbackHttpClient _client;
+    private readonly MetricsCollector _metrics;
     private readonly Guid _clientId = Guid.NewGuid();
     private readonly NewMessage[] _oneMessage = [new NewMessage(SmallBody, Ttl: 3600)];
     private readonly MessageListOptions _page = new() { Limit = 10, Echo = true };
@@ -34,8 +36,9 @@ internal sealed class BudgetScenarios : IAsyncDisposable
     private readonly int _deleteIdOffset;
     private readonly int _deleteClaimOffset;
 
-    private BudgetScenarios(TempDirectory directory, FasterQueueStore store, QueueEngine engine, HttpServer server, LoopbackHttpClient client)
+    private BudgetScenarios(TempDirectory directory, FasterQueueStore store, QueueEngine engine, HttpServer server, LoopbackHttpClient client, MetricsCollector metrics)
     {
+        _metrics = metrics;
         _directory = directory;
         _store = store;
         _engine = engine;
@@ -72,10 +75,17 @@ internal sealed class BudgetScenarios : IAsyncDisposable
         var directory = new TempDirectory("budgets");
         var store = await FasterQueueStore.OpenAsync(directory.Path);
         var engine = new QueueEngine(store);
-        var server = new HttpServer(new ZaqarApiHandler(engine), new HttpServerOptions { Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)] });
+        // Collected as the server collects by default, so the budgets include what recording metrics costs.
+        var metrics = new MetricsCollector();
+        var server = new HttpServer(new ZaqarApiHandler(engine, new ZaqarApiOptions { Metrics = metrics }), new HttpServerOptions
+        {
+            Endpoints = [new IPEndPoint(IPAddress.Loopback, 0)],
+            // The client connects before the engine scenarios run, which on a loaded machine can outlast the default.
+            KeepAliveTimeout = TimeSpan.FromHours(1),
+        });
         await server.StartAsync();
         var client = await LoopbackHttpClient.ConnectAsync(server.BoundEndpoints[0]);
-        var scenarios = new BudgetScenarios(directory, store, engine, server, client);
+        var scenarios = new BudgetScenarios(directory, store, engine, server, client, metrics);
         await scenarios.FillAsync();
         return scenarios;
     }
@@ -85,6 +95,7 @@ internal sealed class BudgetScenarios : IAsyncDisposable
         await _client.DisposeAsync();
         await _server.DisposeAsync();
         await _store.DisposeAsync();
+        _metrics.Dispose();
         _directory.Dispose();
     }
 
