@@ -14,6 +14,9 @@ internal readonly struct RedisKeys(string prefix)
     /// <summary>The project's catalog: a sorted set of queue names, all with score 0, so it orders by name.</summary>
     public string Catalog(string project) => $"{prefix}:catalog:{{{Uri.EscapeDataString(project)}}}";
 
+    /// <summary>The counter every id's sequence comes from.</summary>
+    public string Sequence => $"{prefix}:sequence";
+
     /// <summary>The random tag of this deployment's ids (see <see cref="Marconi.Core.ResourceIds"/>).</summary>
     public string StoreTag => $"{prefix}:store-tag";
 }

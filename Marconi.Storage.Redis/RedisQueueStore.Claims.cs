@@ -21,7 +21,7 @@ public sealed partial class RedisQueueStore
             // The script re-checks the metadata it was given, so the dead-letter settings used are the current ones.
             var settings = ParseMetadata(json).Settings;
             var deadLetters = settings.HasDeadLetterQueue && settings.DeadLetterQueue != queue ? settings.DeadLetterQueue! : null;
-            var keys = new RedisKey[] { _keys.Queue(project, queue), _keys.Catalog(project), _keys.Queue(project, deadLetters ?? queue) };
+            var keys = new RedisKey[] { _keys.Queue(project, queue), _keys.Catalog(project), _keys.Sequence, _keys.Queue(project, deadLetters ?? queue) };
             var nowMs = NowMs;
             var values = (RedisResult[])(await RunAsync(
                 RedisScripts.Claim,

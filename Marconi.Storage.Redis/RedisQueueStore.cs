@@ -112,7 +112,7 @@ public sealed partial class RedisQueueStore : IQueueStore
         return id is not null && ResourceIds.TryParse(id, _storeTag, out sequence);
     }
 
-    private RedisKey[] QueueKeys(string project, string queue) => [_keys.Queue(project, queue), _keys.Catalog(project)];
+    private RedisKey[] QueueKeys(string project, string queue) => [_keys.Queue(project, queue), _keys.Catalog(project), _keys.Sequence];
 
     private async Task<RedisResult> RunAsync(string script, RedisKey[] keys, params RedisValue[] values)
     {

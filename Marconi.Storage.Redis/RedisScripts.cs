@@ -2,13 +2,14 @@ namespace Marconi.Storage.Redis;
 
 /// <summary>
 /// The Lua scripts that make each change atomic on the server. KEYS[1] is the queue's key prefix (its hash tag), KEYS[2]
-/// the project's catalog, KEYS[3] (claims only) the dead-letter queue's prefix. Times are milliseconds from the store's
+/// the project's catalog, KEYS[3] the deployment's sequence counter, KEYS[4] (claims only) the dead-letter queue's prefix. Times are milliseconds from the store's
 /// clock, passed in ARGV so every node and the tests' fake clock agree on "now".
 /// </summary>
 /// <remarks>
 /// A message is the hash <c>P m:SEQ</c>: b body, c created, e expires, t ttl, d delay, k client, cl claim (0 none),
-/// ce claim expires, n claim count. <c>P idx</c> orders the live sequences (FIFO), <c>P seq</c> issues sequences and is
-/// never deleted, so an id is never reused even after the queue is deleted and created again.
+/// ce claim expires, n claim count. <c>P idx</c> orders the live sequences (FIFO). One counter issues the sequences of
+/// every message, claim and subscription of the deployment, as the FASTER store does, so an id is unique across queues
+/// and projects and never reused, even after a queue is deleted and created again.
 /// </remarks>
 internal static class RedisScripts
 {
@@ -16,6 +17,7 @@ internal static class RedisScripts
     private const string Prelude = """
         local P = KEYS[1]
         local unpack = unpack or table.unpack
+        local SEQ = KEYS[3]
         local function num(v) return tonumber(v) or 0 end
         local function state(s)
           local f = redis.call('HMGET', P .. 'm:' .. s, 'e', 'cl', 'ce', 'd', 'c', 'n')
@@ -116,7 +118,7 @@ internal static class RedisScripts
         local now = num(ARGV[1])
         ensure(P, KEYS[2], ARGV[3])
         local count = num(ARGV[4])
-        local first = redis.call('INCRBY', P .. 'seq', count) - count
+        local first = redis.call('INCRBY', SEQ, count) - count
         local ids = {}
         for i = 1, count do
           local s = first + i
@@ -234,12 +236,12 @@ internal static class RedisScripts
         -- Expired messages met on the way are swept here, so the index does not grow with dead entries.
         for _, s in ipairs(expired) do remove(s) end
         if #moving > 0 then
-          local D = KEYS[3]
+          local D = KEYS[4]
           ensure(D, KEYS[2], ARGV[7])
           local dlqTtl = num(ARGV[8])
           for _, s in ipairs(moving) do
             local f = redis.call('HGETALL', P .. 'm:' .. s)
-            local to = redis.call('INCR', D .. 'seq')
+            local to = redis.call('INCR', SEQ)
             redis.call('HSET', D .. 'm:' .. to, unpack(f))
             redis.call('HSET', D .. 'm:' .. to, 'cl', 0, 'ce', 0, 'd', 0)
             if dlqTtl >= 0 then redis.call('HSET', D .. 'm:' .. to, 't', dlqTtl, 'e', now + dlqTtl * 1000) end
@@ -248,7 +250,7 @@ internal static class RedisScripts
           end
         end
         if #selected == 0 then return { 0 } end
-        local claim = redis.call('INCR', P .. 'seq')
+        local claim = redis.call('INCR', SEQ)
         local expires = now + ttl * 1000
         local lifeUntil = expires + grace * 1000
         for _, s in ipairs(selected) do
@@ -354,7 +356,7 @@ internal static class RedisScripts
             return out
           end
         end
-        local s = redis.call('INCR', P .. 'seq')
+        local s = redis.call('INCR', SEQ)
         redis.call('HSET', P .. 's:' .. s, 'u', ARGV[3], 't', ARGV[4], 'st', now, 'o', ARGV[5], 'cf', 0)
         redis.call('ZADD', P .. 'sidx', s, s)
         redis.call('HSET', P .. 'subs', ARGV[3], s)
