@@ -5,7 +5,7 @@ using Marconi.Tests.Support;
 namespace Marconi.Tests.Engine;
 
 /// <summary>Claims: limits, lifetimes, get, update, release, expiry and claim counts.</summary>
-public sealed class ClaimTests : EngineTestBase
+public class ClaimTests : EngineTestBase
 {
     private async Task<ClaimResult> ClaimAsync(string queue, int? limit = null, int? ttl = null, int? grace = null)
     {

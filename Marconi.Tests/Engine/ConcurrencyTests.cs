@@ -11,7 +11,7 @@ namespace Marconi.Tests.Engine;
 /// Many tasks posting, claiming and deleting on one queue. The fake clock stands still, so no claim expires: a message
 /// must be held by at most one claim at a time, deleted exactly once, none lost, and FIFO must hold per producer.
 /// </summary>
-public sealed class ConcurrencyTests : EngineTestBase
+public class ConcurrencyTests : EngineTestBase
 {
     private const string Queue = "busy";
     private const int Producers = 4;

@@ -8,7 +8,7 @@ namespace Marconi.Tests.Engine;
 /// Dead-letter queues: each claim increments a message's claim count; a claim that finds a message whose count already
 /// equals <c>_max_claim_count</c> moves it to <c>_dead_letter_queue</c> instead of handing it out.
 /// </summary>
-public sealed class DeadLetterTests : EngineTestBase
+public class DeadLetterTests : EngineTestBase
 {
     private async Task CreateWithDeadLetterAsync(string queue, int maxClaims, string deadLetterQueue, int? deadLetterTtl = null)
     {

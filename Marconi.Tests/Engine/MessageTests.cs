@@ -5,7 +5,7 @@ using Marconi.Tests.Support;
 namespace Marconi.Tests.Engine;
 
 /// <summary>Posting, listing, getting, deleting and popping messages.</summary>
-public sealed class MessageTests : EngineTestBase
+public class MessageTests : EngineTestBase
 {
     [Fact]
     public async Task Bodies_come_back_byte_for_byte()

@@ -7,7 +7,7 @@ using Marconi.Tests.Support;
 namespace Marconi.Tests.Engine;
 
 /// <summary>Queue metadata: size limit, reserved keys and their effect, replace-all and patch.</summary>
-public sealed class MetadataTests : EngineTestBase
+public class MetadataTests : EngineTestBase
 {
     private const int MetadataLimit = 64 * 1024;
 

@@ -5,7 +5,7 @@ using Marconi.Tests.Support;
 namespace Marconi.Tests.Engine;
 
 /// <summary>Queue names, creation, listing, deletion, purge and stats.</summary>
-public sealed class QueueTests : EngineTestBase
+public class QueueTests : EngineTestBase
 {
     [Fact]
     public async Task Name_of_64_characters_is_accepted_and_65_is_rejected()

@@ -8,7 +8,7 @@ namespace Marconi.Tests.Engine;
 /// Projects isolate everything: every operation from project B aimed at project A's queue, ids, claims and markers
 /// sees nothing and changes nothing.
 /// </summary>
-public sealed class TenantIsolationTests : EngineTestBase
+public class TenantIsolationTests : EngineTestBase
 {
     private const string A = Project;
     private const string B = OtherProject;

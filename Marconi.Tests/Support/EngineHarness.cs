@@ -1,4 +1,5 @@
 using Marconi.Core;
+using Marconi.Core.Storage;
 using Marconi.Storage.Faster;
 using Microsoft.Extensions.Time.Testing;
 
@@ -7,7 +8,8 @@ namespace Marconi.Tests.Support;
 /// <summary>
 /// A <see cref="QueueEngine"/> on a <see cref="FasterQueueStore"/> in a fresh temp directory, driven by a fake clock.
 /// <see cref="ReopenAsync"/> closes the store and opens it again on the same directory (and the same clock), so a test
-/// can check that state survives a restart.
+/// can check that state survives a restart. With a <see cref="StoreBackend"/>, the store is a Redis store under a key
+/// prefix of its own instead, and reopening reconnects to the same keys.
 /// </summary>
 public sealed class EngineHarness : IAsyncDisposable
 {
@@ -16,14 +18,18 @@ public sealed class EngineHarness : IAsyncDisposable
 
     private readonly TempDirectory _directory;
     private readonly QueueLimits? _limits;
+    private readonly StoreBackend? _backend;
+    private readonly string _keyPrefix = $"test-{Guid.NewGuid():N}";
+    private FasterQueueStore? _faster;
     private bool _disposed;
 
-    private EngineHarness(TempDirectory directory, FakeTimeProvider clock, FasterQueueStoreOptions options, QueueLimits? limits)
+    private EngineHarness(TempDirectory directory, FakeTimeProvider clock, FasterQueueStoreOptions options, QueueLimits? limits, StoreBackend? backend)
     {
         _directory = directory;
         Clock = clock;
         Options = options;
         _limits = limits;
+        _backend = backend;
     }
 
     /// <summary>The fake clock the store and the engine read; move it with <see cref="Advance"/>.</summary>
@@ -35,14 +41,17 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>The store's directory.</summary>
     public string Directory => _directory.Path;
 
-    /// <summary>The open store (replaced by <see cref="ReopenAsync"/>).</summary>
-    public FasterQueueStore Store { get; private set; } = null!;
+    /// <summary>The open FASTER store (replaced by <see cref="ReopenAsync"/>); FASTER-only tests use it.</summary>
+    public FasterQueueStore Store => _faster ?? throw new InvalidOperationException($"This harness runs on {_backend}, not on FASTER.");
+
+    /// <summary>The open store, whichever it is (replaced by <see cref="ReopenAsync"/>).</summary>
+    public IQueueStore QueueStore { get; private set; } = null!;
 
     /// <summary>The engine on the open store (replaced by <see cref="ReopenAsync"/>).</summary>
     public QueueEngine Engine { get; private set; } = null!;
 
     /// <summary>Opens a store in a new temp directory with small FASTER pages and a fake clock at <see cref="Start"/>.</summary>
-    public static async Task<EngineHarness> CreateAsync(QueueLimits? limits = null, Func<FasterQueueStoreOptions, FasterQueueStoreOptions>? configure = null)
+    public static async Task<EngineHarness> CreateAsync(QueueLimits? limits = null, Func<FasterQueueStoreOptions, FasterQueueStoreOptions>? configure = null, StoreBackend? backend = null)
     {
         var clock = new FakeTimeProvider(Start);
         var options = new FasterQueueStoreOptions
@@ -57,7 +66,7 @@ public sealed class EngineHarness : IAsyncDisposable
             options = configure(options);
         }
 
-        var harness = new EngineHarness(new TempDirectory("engine"), clock, options, limits);
+        var harness = new EngineHarness(new TempDirectory("engine"), clock, options, limits, backend);
         try
         {
             await harness.OpenAsync();
@@ -81,8 +90,9 @@ public sealed class EngineHarness : IAsyncDisposable
     public async Task ReopenAsync()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await Store.DisposeAsync();
-        Store = null!;
+        await QueueStore.DisposeAsync();
+        QueueStore = null!;
+        _faster = null;
         Engine = null!;
         await OpenAsync();
     }
@@ -97,9 +107,9 @@ public sealed class EngineHarness : IAsyncDisposable
         _disposed = true;
         try
         {
-            if (Store is not null)
+            if (QueueStore is not null)
             {
-                await Store.DisposeAsync();
+                await QueueStore.DisposeAsync();
             }
         }
         finally
@@ -110,7 +120,16 @@ public sealed class EngineHarness : IAsyncDisposable
 
     private async Task OpenAsync()
     {
-        Store = await FasterQueueStore.OpenAsync(_directory.Path, Options);
-        Engine = new QueueEngine(Store, _limits);
+        if (_backend is null)
+        {
+            _faster = await FasterQueueStore.OpenAsync(_directory.Path, Options);
+            QueueStore = _faster;
+        }
+        else
+        {
+            QueueStore = await _backend.OpenAsync(_keyPrefix, Clock);
+        }
+
+        Engine = new QueueEngine(QueueStore, _limits);
     }
 }

@@ -30,7 +30,10 @@ public abstract class EngineTestBase : IAsyncLifetime
     /// <summary>Limits for this class's engine; null takes Zaqar's defaults.</summary>
     protected virtual QueueLimits? Limits => null;
 
-    public async Task InitializeAsync() => _harness = await EngineHarness.CreateAsync(Limits);
+    /// <summary>The Redis-protocol server of this class's store; null: the FASTER store. The contract suites override it.</summary>
+    protected virtual StoreBackend? Backend => null;
+
+    public async Task InitializeAsync() => _harness = await EngineHarness.CreateAsync(Limits, backend: Backend);
 
     public async Task DisposeAsync()
     {
@@ -100,6 +103,13 @@ public abstract class EngineTestBase : IAsyncLifetime
         using var document = JsonDocument.Parse(message.Body);
         return document.RootElement.GetProperty("n").GetInt32();
     }
+
+    /// <summary>A subscriber URI the subscription tests use by default.</summary>
+    protected const string Hook = "http://127.0.0.1:9999/hook";
+
+    /// <summary>Subscribes <paramref name="subscriber"/> to a queue.</summary>
+    protected Task<SubscriptionCreation> SubscribeAsync(string subscriber = Hook, long? ttl = null, string? options = null, string queue = "q", string project = Project) =>
+        Engine.CreateSubscriptionAsync(project, queue, subscriber, ttl, options is null ? default : Utf8(options)).AsTask();
 
     /// <summary>Parses a JSON document into a detached element.</summary>
     protected static JsonElement Json(ReadOnlyMemory<byte> utf8)
