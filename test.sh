@@ -20,7 +20,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 missing=()
-for package in python3-zaqarclient python3-zaqar keystone afl++ curl redis-server; do
+for package in python3-zaqarclient python3-zaqar keystone afl++ curl redis-server tmux; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then

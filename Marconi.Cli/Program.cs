@@ -1,0 +1,3 @@
+using Marconi.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
