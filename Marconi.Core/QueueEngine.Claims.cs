@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Marconi.Core.Errors;
 using Marconi.Core.Model;
 using Marconi.Core.Storage;
+using Marconi.Core.Telemetry;
 
 namespace Marconi.Core;
 
@@ -11,7 +13,8 @@ public sealed partial class QueueEngine
     /// them. Each claimed message lives at least ttl + grace from now. Messages that reached the queue's
     /// <c>_max_claim_count</c> go to its <c>_dead_letter_queue</c> instead. Null when there was nothing to claim.
     /// </summary>
-    public ValueTask<ClaimResult?> ClaimMessagesAsync(string project, string queue, ClaimOptions options = default, CancellationToken cancellationToken = default)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ClaimResult?> ClaimMessagesAsync(string project, string queue, ClaimOptions options = default, CancellationToken cancellationToken = default)
     {
         ValidateQueue(project, queue);
         var limit = options.Limit ?? Limits.DefaultClaimLimit;
@@ -21,7 +24,9 @@ public sealed partial class QueueEngine
         }
 
         var (ttl, grace) = ResolveClaimTimes(options.Ttl, options.Grace);
-        return _store.ClaimMessagesAsync(project, queue, new ClaimDraft(limit, ttl, grace), cancellationToken);
+        var claim = await _store.ClaimMessagesAsync(project, queue, new ClaimDraft(limit, ttl, grace), cancellationToken).ConfigureAwait(false);
+        EngineMetrics.Count(EngineMetrics.MessagesClaimed, claim?.Messages.Count ?? 0, project, queue);
+        return claim;
     }
 
     /// <summary>A live claim and the messages it holds; not-found when it does not exist or has expired.</summary>

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Marconi.Core.Errors;
 using Marconi.Core.Model;
 using Marconi.Core.Storage;
+using Marconi.Core.Telemetry;
 using Marconi.Core.Validation;
 
 namespace Marconi.Core;
@@ -60,7 +62,9 @@ public sealed partial class QueueEngine
             ThrowHelper.LimitExceeded("messages", maxPostSize, $"The message bodies of one post may not exceed {maxPostSize} bytes; got {totalSize}.");
         }
 
-        return await _store.PostMessagesAsync(project, queue, clientId, drafts, durability, cancellationToken).ConfigureAwait(false);
+        var ids = await _store.PostMessagesAsync(project, queue, clientId, drafts, durability, cancellationToken).ConfigureAwait(false);
+        EngineMetrics.Count(EngineMetrics.MessagesPosted, ids.Count, project, queue);
+        return ids;
     }
 
     /// <summary>Lists live messages oldest first (an empty page when the queue does not exist).</summary>
@@ -99,23 +103,30 @@ public sealed partial class QueueEngine
     /// Deletes one message; false when it does not exist. A claimed message needs its live claim id (claim-required
     /// otherwise); a claim id that does not hold the message is a claim mismatch.
     /// </summary>
-    public ValueTask<bool> DeleteMessageAsync(string project, string queue, string messageId, string? claimId = null, CancellationToken cancellationToken = default)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> DeleteMessageAsync(string project, string queue, string messageId, string? claimId = null, CancellationToken cancellationToken = default)
     {
         ValidateQueue(project, queue);
         ArgumentNullException.ThrowIfNull(messageId);
-        return _store.DeleteMessageAsync(project, queue, messageId, claimId, cancellationToken);
+        var deleted = await _store.DeleteMessageAsync(project, queue, messageId, claimId, cancellationToken).ConfigureAwait(false);
+        EngineMetrics.Count(EngineMetrics.MessagesDeleted, deleted ? 1 : 0, project, queue);
+        return deleted;
     }
 
     /// <summary>Deletes up to 20 messages by id, claimed or not; returns how many existed.</summary>
-    public ValueTask<int> DeleteMessagesAsync(string project, string queue, IReadOnlyList<string> messageIds, CancellationToken cancellationToken = default)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> DeleteMessagesAsync(string project, string queue, IReadOnlyList<string> messageIds, CancellationToken cancellationToken = default)
     {
         ValidateQueue(project, queue);
         ValidateIds(messageIds);
-        return _store.DeleteMessagesAsync(project, queue, messageIds, cancellationToken);
+        var deleted = await _store.DeleteMessagesAsync(project, queue, messageIds, cancellationToken).ConfigureAwait(false);
+        EngineMetrics.Count(EngineMetrics.MessagesDeleted, deleted, project, queue);
+        return deleted;
     }
 
     /// <summary>Takes and deletes up to <paramref name="count"/> (1 to 20) free messages, oldest first, without a claim.</summary>
-    public ValueTask<IReadOnlyList<QueuedMessage>> PopMessagesAsync(string project, string queue, int count, CancellationToken cancellationToken = default)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<IReadOnlyList<QueuedMessage>> PopMessagesAsync(string project, string queue, int count, CancellationToken cancellationToken = default)
     {
         ValidateQueue(project, queue);
         if (count < 1 || count > Limits.MaxMessagesPerClaimOrPop)
@@ -123,7 +134,9 @@ public sealed partial class QueueEngine
             ThrowHelper.OutOfRange("pop", count, 1, Limits.MaxMessagesPerClaimOrPop);
         }
 
-        return _store.PopMessagesAsync(project, queue, count, cancellationToken);
+        var popped = await _store.PopMessagesAsync(project, queue, count, cancellationToken).ConfigureAwait(false);
+        EngineMetrics.Count(EngineMetrics.MessagesDeleted, popped.Count, project, queue);
+        return popped;
     }
 
     private void ValidateIds(IReadOnlyList<string> messageIds)

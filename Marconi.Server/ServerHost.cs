@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Marconi.Core;
 using Marconi.Http.Server;
+using Marconi.Http.Telemetry;
 using Marconi.Storage.Faster;
 using Microsoft.Extensions.Logging;
 
@@ -52,13 +53,17 @@ internal static class ServerHost
                 var engine = new QueueEngine(store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
                 var authenticator = ApiWiring.CreateAuthenticator(settings.Auth, engine.TimeProvider, loggerFactory);
                 using var disposeAuthenticator = authenticator as IDisposable;
+                using var metrics = settings.Metrics.Enabled || settings.Metrics.Statsd is not null ? new MetricsCollector() : null;
+                await using var statsd = settings.Metrics.Statsd is { } statsdTarget
+                    ? new StatsdPusher(metrics!, statsdTarget, TimeSpan.FromSeconds(settings.Metrics.StatsdIntervalSeconds))
+                    : null;
                 var options = new HttpServerOptions
                 {
                     Endpoints = settings.Listen,
                     ServerCertificate = certificate,
                     MaxRequestBodySize = ApiWiring.MaxRequestBodySize(engine.Limits),
                 };
-                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator), options, loggerFactory.CreateLogger<HttpServer>());
+                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null), options, loggerFactory.CreateLogger<HttpServer>());
 
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

@@ -28,6 +28,9 @@ internal sealed record ServerSettings
     /// <summary>The authentication strategy and its settings (noauth by default).</summary>
     public AuthSettings Auth { get; init; } = new();
 
+    /// <summary>Whether /metrics is served and where statsd pushes go.</summary>
+    public MetricsSettings Metrics { get; init; } = new();
+
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }
 

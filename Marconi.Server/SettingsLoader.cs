@@ -13,6 +13,8 @@ internal static class SettingsLoader
     public const string DataDirVariable = "MARCONI_DATA_DIR";
     public const string ConfigVariable = "MARCONI_CONFIG";
     public const string SignedUrlKeyVariable = "MARCONI_SIGNED_URL_KEY";
+    public const string MetricsVariable = "MARCONI_METRICS";
+    public const string StatsdVariable = "MARCONI_STATSD";
 
     public static ServerSettings Load(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -40,6 +42,7 @@ internal static class SettingsLoader
                 ?? NonEmpty(environment(SignedUrlKeyVariable)) ?? file.SignedUrlKey,
             Limits = file.Limits ?? QueueLimits.Default,
             Auth = AuthSettingsReader.Resolve(line.Auth, environment, file.Auth),
+            Metrics = ResolveMetrics(line, environment),
             PrintConfig = line.PrintConfig,
         };
 
@@ -126,6 +129,15 @@ internal static class SettingsLoader
                     break;
                 case "--auth-cache-seconds":
                     line.Auth["cacheSeconds"] = Value();
+                    break;
+                case "--metrics":
+                    line.Metrics = Value();
+                    break;
+                case "--statsd":
+                    line.Statsd = Value();
+                    break;
+                case "--statsd-interval-seconds":
+                    line.StatsdIntervalSeconds = Value();
                     break;
                 default:
                     throw new SettingsException($"Unknown option '{args[i]}'. Run with --help for the list of options.");
@@ -219,6 +231,30 @@ internal static class SettingsLoader
         };
     }
 
+    private static MetricsSettings ResolveMetrics(CommandLine line, Func<string, string?> environment)
+    {
+        var enabled = (line.Metrics ?? NonEmpty(environment(MetricsVariable)))?.ToUpperInvariant() switch
+        {
+            null or "ON" => true,
+            "OFF" => false,
+            var other => throw new SettingsException($"--metrics / {MetricsVariable} must be 'on' or 'off' (got '{other}')."),
+        };
+        var statsd = line.Statsd ?? NonEmpty(environment(StatsdVariable));
+        var interval = MetricsSettings.DefaultStatsdIntervalSeconds;
+        if (line.StatsdIntervalSeconds is { } text
+            && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out interval) || interval < 1 || interval > 3600))
+        {
+            throw new SettingsException($"--statsd-interval-seconds must be an integer from 1 to 3600 (got '{text}').");
+        }
+
+        return new MetricsSettings
+        {
+            Enabled = enabled,
+            Statsd = statsd is null ? null : EndpointParser.Parse(statsd),
+            StatsdIntervalSeconds = interval,
+        };
+    }
+
     private sealed class CommandLine
     {
         public List<string> Listen { get; } = [];
@@ -235,6 +271,12 @@ internal static class SettingsLoader
 
         /// <summary>The auth options given, by their config key.</summary>
         public Dictionary<string, string> Auth { get; } = new(StringComparer.Ordinal);
+
+        public string? Metrics { get; set; }
+
+        public string? Statsd { get; set; }
+
+        public string? StatsdIntervalSeconds { get; set; }
 
         public bool Help { get; set; }
 

@@ -33,6 +33,12 @@ internal static class Usage
                                    Env {{SettingsLoader.SignedUrlKeyVariable}}. Config "signedUrlKey". There is no
                                    option taking the key itself: the command line is visible to every user.
                                    Unset (or empty): share answers 400 and signed requests 404, as in Zaqar.
+              --metrics on|off     Serve Prometheus text at GET /metrics, no auth headers needed (default on).
+                                   Env {{SettingsLoader.MetricsVariable}}.
+              --statsd HOST:PORT   Also push the metrics to a statsd server over UDP (DogStatsD tags).
+                                   Env {{SettingsLoader.StatsdVariable}}.
+              --statsd-interval-seconds N
+                                   How often to push to statsd (1 to 3600, default {{MetricsSettings.DefaultStatsdIntervalSeconds}}).
               --auth-strategy noauth|keystone
                                    noauth (default): X-Project-ID is trusted as sent; a warning is logged when
                                    listening on a non-loopback address. keystone: every request needs an

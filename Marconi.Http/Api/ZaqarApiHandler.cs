@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Marconi.Core;
@@ -6,6 +7,7 @@ using Marconi.Core.Validation;
 using Marconi.Http.Api.Routing;
 using Marconi.Http.Auth;
 using Marconi.Http.Hosting;
+using Marconi.Http.Telemetry;
 
 namespace Marconi.Http.Api;
 
@@ -27,6 +29,9 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly string? _signedUrlSecretKey;
     private readonly IAuthenticator _authenticator;
     private readonly NameCache _names = new();
+    private readonly MetricsCollector? _metrics;
+
+    private const string MetricsPath = "/metrics";
 
     /// <summary>Creates the handler.</summary>
     /// <param name="engine">The engine to serve.</param>
@@ -45,6 +50,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _authenticator = options.Authenticator ?? NoAuthAuthenticator.Instance;
         _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
         _v1 = new V1.V1Dispatcher(engine, _queues, _messages, _claims, _system, options);
+        _metrics = options.Metrics;
     }
 
     /// <inheritdoc />
@@ -53,9 +59,17 @@ public sealed class ZaqarApiHandler : IHttpHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
+        var started = Stopwatch.GetTimestamp();
+        if (_metrics is not null && request.PathSpan.SequenceEqual(MetricsPath))
+        {
+            MetricsEndpoint.Write(request, response, _metrics);
+            return;
+        }
+
+        var matched = RouteTable.TryMatch(request.PathSpan, _names, out var route);
         try
         {
-            await DispatchAsync(request, response, cancellationToken).ConfigureAwait(false);
+            await DispatchAsync(request, response, matched, route, cancellationToken).ConfigureAwait(false);
         }
         catch (ApiException error)
         {
@@ -81,10 +95,11 @@ public sealed class ZaqarApiHandler : IHttpHandler
         }
 
         JsonResponse.Finish(response);
+        HttpMetrics.RecordRequest(matched ? RouteLabels.Of(route.Kind) : RouteLabels.Unmatched, request.Method, response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask DispatchAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    private async ValueTask DispatchAsync(HttpRequest request, HttpResponse response, bool matched, RouteMatch route, CancellationToken cancellationToken)
     {
         // Authentication comes first, as Keystone's middleware wraps the whole Zaqar app; a request carrying
         // URL-Signature skips it (Zaqar's SignedHeadersAuth) and is checked against its signature below instead.
@@ -103,7 +118,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
             tokenProject = auth.Project;
         }
 
-        if (!RouteTable.TryMatch(request.PathSpan, _names, out var route))
+        if (!matched)
         {
             throw new ApiException(404, ErrorTitles.NotFound, "The requested resource could not be found.");
         }

@@ -28,4 +28,10 @@ public sealed record ZaqarApiOptions
     /// skip it and are authorised by their signature.
     /// </summary>
     public IAuthenticator? Authenticator { get; init; }
+
+    /// <summary>
+    /// The collector whose totals <c>GET /metrics</c> answers as Prometheus text (no auth headers needed), or null to
+    /// not serve <c>/metrics</c> (404).
+    /// </summary>
+    public Telemetry.MetricsCollector? Metrics { get; init; }
 }

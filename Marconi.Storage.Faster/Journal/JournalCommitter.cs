@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FASTER.core;
+using Marconi.Storage.Faster.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Marconi.Storage.Faster.Journal;
@@ -295,6 +296,7 @@ internal sealed class JournalCommitter : IDisposable
         Interlocked.Exchange(ref _requested, 0);
         Interlocked.Exchange(ref _dirty, 0);
         var round = Interlocked.Increment(ref _roundsStarted);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var commit = _log.CommitAsync().AsTask();
@@ -309,6 +311,7 @@ internal sealed class JournalCommitter : IDisposable
         }
 
         Volatile.Write(ref _roundsCompleted, round);
+        StoreMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         CompleteRound();
         return true;
     }
