@@ -7,7 +7,8 @@ internal static class ModelReader
 {
     public static Message Message(JsonElement element)
     {
-        var href = element.GetProperty("href").GetString()!;
+        // Popped messages carry no href (they are gone); listed and claimed ones always do.
+        var href = element.TryGetProperty("href", out var hrefElement) ? hrefElement.GetString()! : string.Empty;
         var id = element.TryGetProperty("id", out var idElement) ? idElement.GetString()! : LastSegment(href);
         return new Message(id, href, element.GetProperty("ttl").GetInt32(), element.GetProperty("age").GetInt32(), element.GetProperty("body").Clone(), ClaimIdOf(href));
     }

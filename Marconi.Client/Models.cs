@@ -4,7 +4,7 @@ namespace Marconi.Client;
 
 /// <summary>A message as the server lists it.</summary>
 /// <param name="Id">The message id.</param>
-/// <param name="Href">Its path on the server (with <c>?claim_id=</c> when it came from a claim).</param>
+/// <param name="Href">Its path on the server (with <c>?claim_id=</c> when it came from a claim; empty for a popped message).</param>
 /// <param name="Ttl">Its time to live in seconds.</param>
 /// <param name="Age">Seconds since it was posted.</param>
 /// <param name="Body">Its JSON body.</param>

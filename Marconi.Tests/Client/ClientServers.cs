@@ -10,9 +10,17 @@ public interface IClientServer
     /// <summary>The server's root URL.</summary>
     Uri BaseAddress { get; }
 
-    /// <summary>A client on a project no other test uses.</summary>
-    MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null) =>
-        new(new MarconiClientOptions { BaseAddress = BaseAddress, ProjectId = project ?? "client-" + Guid.NewGuid().ToString("N"), SignedUrl = signedUrl });
+    /// <summary>A client on a project no other test uses, unless <paramref name="project"/> names one.</summary>
+    MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null, IReadOnlyDictionary<string, string>? headers = null);
+
+    /// <summary>The options of a client of this server.</summary>
+    static MarconiClientOptions Options(Uri baseAddress, string? project, SignedUrl? signedUrl, IReadOnlyDictionary<string, string>? headers) => new()
+    {
+        BaseAddress = baseAddress,
+        ProjectId = project ?? "client-" + Guid.NewGuid().ToString("N"),
+        SignedUrl = signedUrl,
+        Headers = headers ?? new Dictionary<string, string>(),
+    };
 }
 
 /// <summary>Our server binary on a free loopback port with a signed-URL key, for the whole test class.</summary>
@@ -23,6 +31,10 @@ public sealed class OurServerFixture : IClientServer, IAsyncLifetime
 
     /// <inheritdoc />
     public Uri BaseAddress => new(_server!.Url);
+
+    /// <inheritdoc />
+    public MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(IClientServer.Options(BaseAddress, project, signedUrl, headers));
 
     /// <inheritdoc />
     public async Task InitializeAsync() =>
@@ -43,13 +55,21 @@ public sealed class OurServerFixture : IClientServer, IAsyncLifetime
 /// </summary>
 public sealed class ReferenceZaqarFixture : IClientServer, IAsyncLifetime
 {
+    // uWSGI's http-socket closes every connection after its answer without saying "Connection: close", so a pooled
+    // connection can be reset under the next request: connections are not reused here.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(30) };
+
     /// <inheritdoc />
     public Uri BaseAddress { get; } = new("http://127.0.0.1:8889/");
 
     /// <inheritdoc />
+    public MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(IClientServer.Options(BaseAddress, project, signedUrl, headers), _http);
+
+    /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        using var client = ((IClientServer)this).NewClient();
+        using var client = NewClient();
         try
         {
             if (await client.PingAsync())
@@ -65,5 +85,9 @@ public sealed class ReferenceZaqarFixture : IClientServer, IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        _http.Dispose();
+        return Task.CompletedTask;
+    }
 }
