@@ -13,7 +13,7 @@ public sealed class ClientRetryTests
     [Fact]
     public async Task A_503_is_retried_after_its_retry_after()
     {
-        await using var server = new ScriptedServer(n => n == 0 ? "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: 39\r\n\r\n{\"title\":\"Busy\",\"description\":\"again\"}" : NoContent);
+        await using var server = new ScriptedServer(n => n == 0 ? "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: 38\r\n\r\n{\"title\":\"Busy\",\"description\":\"again\"}" : NoContent);
         using var client = Client(server);
         Assert.True(await client.PingAsync());
         Assert.Equal(2, server.Requests);
@@ -22,7 +22,7 @@ public sealed class ClientRetryTests
     [Fact]
     public async Task A_503_that_persists_ends_after_max_attempts_as_a_typed_error()
     {
-        await using var server = new ScriptedServer(_ => "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 39\r\n\r\n{\"title\":\"Busy\",\"description\":\"again\"}");
+        await using var server = new ScriptedServer(_ => "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 38\r\n\r\n{\"title\":\"Busy\",\"description\":\"again\"}");
         using var client = Client(server);
         var failure = await Assert.ThrowsAsync<MarconiApiException>(() => client.Queue("q").GetStatsAsync());
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "Busy", "again"), (failure.Status, failure.Title, failure.Description));
