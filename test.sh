@@ -35,8 +35,8 @@ if ((${#missing[@]})); then
 fi
 
 log=$(mktemp -d)
-server= keystone_pid=
-trap '[[ -n $server ]] && kill "$server" 2>/dev/null; [[ -n $keystone_pid ]] && kill "$keystone_pid" 2>/dev/null; rm -rf "$log"' EXIT
+server= keystone_pid= zaqar_started=
+trap '[[ -n $server ]] && kill "$server" 2>/dev/null; [[ -n $keystone_pid ]] && kill "$keystone_pid" 2>/dev/null; [[ -n $zaqar_started ]] && interop/zaqar-reference/run.sh stop; rm -rf "$log"' EXIT
 
 # dotnet test builds only the test projects and what they reference: build everything first (the benchmarks too).
 dotnet build Marconi.sln -c Release
@@ -44,6 +44,11 @@ dotnet build Marconi.sln -c Release
 if ! curl -fsS -o /dev/null http://127.0.0.1:5000/v3 2>/dev/null; then
   interop/keystone/run.sh
   keystone_pid=$(cat /tmp/marconi-keystone/keystone.pid)
+fi
+# The client tests (Marconi.Tests/Client) also run against the reference Zaqar on 127.0.0.1:8889; one this run starts is stopped at exit.
+if ! curl -fsS -o /dev/null http://127.0.0.1:8889/ 2>/dev/null; then
+  interop/zaqar-reference/run.sh
+  zaqar_started=1
 fi
 dotnet test Marconi.sln -c Release --no-build 2>&1 | tee "$log/unit.txt"
 /usr/bin/python3 interop/zaqarclient_smoke.py 2>&1 | tee "$log/interop.txt"
