@@ -2,7 +2,9 @@
 # The test command (README "Set-up"; CI runs exactly this through .ci/run). On a fresh Debian machine with the
 # .NET 10 SDK it installs the system packages the interop tests need, then runs, failing on the first failure:
 #   1. the xunit suite (dotnet test), including 3 rounds of the crash campaign (Marconi.Crash) against the server binary
-#      and the keystone auth tests against a real Keystone on 127.0.0.1:5000 (interop/keystone/run.sh starts one);
+#      the keystone auth tests against a real Keystone on 127.0.0.1:5000 (interop/keystone/run.sh starts one), the
+#      client's contract tests against the reference Zaqar on 127.0.0.1:8889 (interop/zaqar-reference/run.sh starts
+#      one) and the engine contract suite on FASTER, in-process Garnet and a redis-server process;
 #   2. the interop script: the real python-zaqarclient drives the server binary, and Zaqar's own code signs and
 #      verifies pre-signed URLs;
 #   3. the allocation budgets of the hot paths (bytes per operation, not timings);
