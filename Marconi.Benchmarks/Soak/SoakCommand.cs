@@ -25,6 +25,7 @@ public static class SoakCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         double seconds = 300, window = 10, peakSeconds = 8, fraction = 0.5;
+        var smoke = false;
         string? serverDll = null, loadDll = null;
         try
         {
@@ -39,6 +40,7 @@ public static class SoakCommand
                     case "--fraction": fraction = Number(Value(), 0.01, 1); break;
                     case "--server": serverDll = Value(); break;
                     case "--load": loadDll = Value(); break;
+                    case "--smoke": smoke = true; break;
                     default: throw new FormatException($"unknown option {args[i]}");
                 }
             }
@@ -86,7 +88,8 @@ public static class SoakCommand
 
         var rules = SoakVerdict.Judge(windows, target, 1L << new FasterQueueStoreOptions().SegmentSizeBits);
         Console.Write(Table(peak, target, fraction, windows, rules, loadBefore, Scaling.ScalingCommand.LoadAverage()));
-        return rules.All(r => r.Passed) ? 0 : 1;
+        // A smoke (CI, a shared machine) fails on memory, disk and errors only: speed is judged by benchmarks, not here.
+        return rules.All(r => r.Passed || (smoke && r.Timing)) ? 0 : 1;
     }
 
     private static string Table(LoadSummary peak, double target, double fraction, List<SoakWindow> windows, IReadOnlyList<SoakRule> rules, string loadBefore, string loadAfter)
@@ -103,7 +106,7 @@ public static class SoakCommand
         text.AppendLine(c, $"verdict (window 0 is warm-up; last third against first third, by median): {(rules.All(r => r.Passed) ? "PASS" : "FAIL")}");
         foreach (var rule in rules)
         {
-            text.AppendLine(c, $"  {(rule.Passed ? "ok  " : "FAIL")} {rule.Name}: {rule.Detail}");
+            text.AppendLine(c, $"  {(rule.Passed ? "ok  " : "FAIL")} {rule.Name}{(rule.Timing ? " (timing)" : "")}: {rule.Detail}");
         }
 
         return text.ToString();

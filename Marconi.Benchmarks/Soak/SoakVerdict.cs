@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Marconi.Benchmarks.Soak;
 
-/// <summary>One rule of the verdict and whether the run kept it.</summary>
-public sealed record SoakRule(string Name, bool Passed, string Detail);
+/// <summary>One rule of the verdict and whether the run kept it; <paramref name="Timing"/> rules judge speed.</summary>
+public sealed record SoakRule(string Name, bool Passed, string Detail, bool Timing = false);
 
 /// <summary>
 /// The soak's rules. The first <see cref="WarmupWindows"/> windows are left out (JIT, the index and the FASTER log's
@@ -48,12 +48,12 @@ public static class SoakVerdict
         var last = judged.Skip(judged.Count - third).ToList();
         var c = CultureInfo.InvariantCulture;
 
-        SoakRule Flat(string name, Func<SoakWindow, double> value, double factor, double slack, string unit)
+        SoakRule Flat(string name, Func<SoakWindow, double> value, double factor, double slack, string unit, bool timing = false)
         {
             var before = Median(first.Select(value));
             var after = Median(last.Select(value));
             var limit = (before * factor) + slack;
-            return new SoakRule(name, after <= limit, string.Create(c, $"first third median {before:F1} {unit}, last third {after:F1} {unit}, limit {limit:F1} {unit}"));
+            return new SoakRule(name, after <= limit, string.Create(c, $"first third median {before:F1} {unit}, last third {after:F1} {unit}, limit {limit:F1} {unit}"), timing);
         }
 
         var medianRate = Median(judged.Select(w => w.PacedRequestsPerSecond));
@@ -63,9 +63,9 @@ public static class SoakVerdict
         [
             Flat("RSS flat", w => w.RssBytes / 1e6, GrowthAllowed, RssSlackBytes / 1e6, "MB"),
             Disk(first, last, segmentBytes, Reclamations(windows)),
-            Flat("post p99 not drifting", w => w.P99Ms, LatencyGrowthAllowed, LatencySlackMs, "ms"),
+            Flat("post p99 not drifting", w => w.P99Ms, LatencyGrowthAllowed, LatencySlackMs, "ms", timing: true),
             new SoakRule("rate held", medianRate >= RateHeld * targetRate,
-                string.Create(c, $"median {medianRate:F0} req/s of {targetRate:F0} (at least {RateHeld:P0}); slowest window {slowest.Index}: {slowest.PacedRequestsPerSecond:F0}")),
+                string.Create(c, $"median {medianRate:F0} req/s of {targetRate:F0} (at least {RateHeld:P0}); slowest window {slowest.Index}: {slowest.PacedRequestsPerSecond:F0}"), Timing: true),
             new SoakRule("no request errors", errors == 0, string.Create(c, $"{errors} errors")),
         ];
     }
