@@ -41,7 +41,7 @@ public sealed partial class FasterQueueStore
 
             try
             {
-                await CommitAsync(outcome.Address, cancellationToken).ConfigureAwait(false);
+                await CommitAsync(outcome.Address).ConfigureAwait(false);
             }
             catch
             {
@@ -57,6 +57,7 @@ public sealed partial class FasterQueueStore
             }
 
             var messages = await ReadMessagesAsync(state, outcome.Selected, outcome.Pin, outcome.NowMs, cancellationToken).ConfigureAwait(false);
+            SelectionLists.Return(outcome.Selected);
             return new ClaimResult(FormatId(outcome.ClaimSequence), claim.Ttl, claim.Grace, 0, messages);
         }
     }
@@ -130,7 +131,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -168,7 +169,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -211,7 +212,7 @@ public sealed partial class FasterQueueStore
         }
 
         var maxClaims = deadLetters is null ? int.MaxValue : settings.MaxClaimCount!.Value;
-        var selected = new List<Selected>(claim.Limit);
+        var selected = SelectionLists.Rent(claim.Limit);
         List<int>? moving = null;
         var messages = state.Messages;
         for (var position = messages.Start; position < messages.End && selected.Count < claim.Limit; position++)

@@ -381,7 +381,7 @@ public sealed partial class FasterQueueStore
                 }
             }
 
-            await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(address).ConfigureAwait(false);
         }
     }
 

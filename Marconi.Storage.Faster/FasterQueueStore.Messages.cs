@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Marconi.Core.Errors;
 using Marconi.Core.Model;
 using Marconi.Core.Storage;
+using Marconi.Storage.Faster.Journal;
 using Marconi.Storage.Faster.Records;
 using Marconi.Storage.Faster.State;
 
@@ -9,14 +11,32 @@ namespace Marconi.Storage.Faster;
 public sealed partial class FasterQueueStore
 {
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<string>> PostMessagesAsync(string project, string queue, Guid clientId, IReadOnlyList<MessageDraft> messages, WriteDurability durability, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not async itself: the append runs synchronously and only the commit wait is an async frame, so a post that waits
+    /// for its commit holds one small state machine rather than a large one per layer.
+    /// </remarks>
+    public ValueTask<IReadOnlyList<string>> PostMessagesAsync(string project, string queue, Guid clientId, IReadOnlyList<MessageDraft> messages, WriteDurability durability, CancellationToken cancellationToken)
     {
-        using var lease = EnterWrite();
-        ArgumentNullException.ThrowIfNull(messages);
+        var lease = EnterWrite();
+        try
+        {
+            ArgumentNullException.ThrowIfNull(messages);
+            var sequences = new long[messages.Count];
+            var address = AppendPosted(project, queue, clientId, messages, sequences);
+            return FinishPostAsync(lease, address, durability, sequences);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends one MessagesPosted record and applies it; fills <paramref name="sequences"/> with the new messages' sequences.</summary>
+    private long AppendPosted(string project, string queue, Guid clientId, IReadOnlyList<MessageDraft> messages, long[] sequences)
+    {
         var count = messages.Count;
-        var sequenceOffsets = new int[count];
-        var sequences = new long[count];
-        long address;
+        var sequenceOffsets = count <= 64 ? stackalloc int[count] : new int[count];
 
         // The record is built (and bodies compressed) before taking the queue's lock; only the ids and times are
         // patched in under it, so the lock is held for the append alone.
@@ -26,55 +46,71 @@ public sealed partial class FasterQueueStore
             estimate += MessageRecord.FixedBytes + messages[i].Body.Length;
         }
 
-        using (var record = new RecordBuffer(estimate))
+        using var record = new RecordBuffer(estimate);
+        record.WriteByte((byte)RecordType.MessagesPosted);
+        record.WriteInt64(0);
+        record.WriteInt64(0);
+        record.WriteGuid(clientId);
+        record.WriteInt32(count);
+        for (var i = 0; i < count; i++)
         {
-            record.WriteByte((byte)RecordType.MessagesPosted);
+            var message = messages[i];
+            sequenceOffsets[i] = record.Length;
             record.WriteInt64(0);
+            record.WriteInt32(message.Ttl);
+            record.WriteInt32(message.Delay);
+            var lengthsOffset = record.Length;
             record.WriteInt64(0);
-            record.WriteGuid(clientId);
-            record.WriteInt32(count);
-            for (var i = 0; i < count; i++)
-            {
-                var message = messages[i];
-                sequenceOffsets[i] = record.Length;
-                record.WriteInt64(0);
-                record.WriteInt32(message.Ttl);
-                record.WriteInt32(message.Delay);
-                var lengthsOffset = record.Length;
-                record.WriteInt64(0);
-                var (raw, stored) = BodyCodec.Write(record, message.Body.Span);
-                record.PatchInt32(lengthsOffset, raw);
-                record.PatchInt32(lengthsOffset + 4, stored);
-            }
+            var (raw, stored) = BodyCodec.Write(record, message.Body.Span);
+            record.PatchInt32(lengthsOffset, raw);
+            record.PatchInt32(lengthsOffset + 4, stored);
+        }
 
-            EnsureFits(record);
-            while (true)
+        EnsureFits(record);
+        while (true)
+        {
+            var (state, _) = GetOrCreateQueue(project, queue, QueueMetadata.Empty);
+            lock (state)
             {
-                var (state, _) = GetOrCreateQueue(project, queue, QueueMetadata.Empty);
-                lock (state)
+                if (state.Deleted)
                 {
-                    if (state.Deleted)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    record.PatchInt64(1, state.Id);
-                    record.PatchInt64(9, NowMs);
-                    for (var i = 0; i < count; i++)
-                    {
-                        sequences[i] = _state.NextSequence();
-                        record.PatchInt64(sequenceOffsets[i], sequences[i]);
-                    }
+                record.PatchInt64(1, state.Id);
+                record.PatchInt64(9, NowMs);
+                for (var i = 0; i < count; i++)
+                {
+                    sequences[i] = _state.NextSequence();
+                    record.PatchInt64(sequenceOffsets[i], sequences[i]);
+                }
 
-                    address = AppendAndApply(record.WrittenSpan);
-                    break;
+                return AppendAndApply(record.WrittenSpan);
+            }
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<IReadOnlyList<string>> FinishPostAsync(StoreGate.Lease lease, long address, WriteDurability durability, long[] sequences)
+    {
+        // The commit wait is inlined rather than CommitAsync's frame awaited, so a waiting post holds one state machine.
+        using (lease)
+        {
+            if (durability == WriteDurability.Durable)
+            {
+                try
+                {
+                    await _journal.WaitForCommitAsync(address, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (JournalUnavailableException exception)
+                {
+                    ThrowCommitFailed(exception);
                 }
             }
         }
 
-        await CommitAsync(address, durability, cancellationToken).ConfigureAwait(false);
-        var ids = new string[count];
-        for (var i = 0; i < count; i++)
+        var ids = new string[sequences.Length];
+        for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = FormatId(sequences[i]);
         }
@@ -83,6 +119,7 @@ public sealed partial class FasterQueueStore
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<MessagePage> ListMessagesAsync(string project, string queue, MessageQuery query, CancellationToken cancellationToken)
     {
         using var lease = await EnterReadAsync(cancellationToken).ConfigureAwait(false);
@@ -105,7 +142,7 @@ public sealed partial class FasterQueueStore
         do
         {
             var nowMs = NowMs;
-            var selected = new List<Selected>(query.Limit);
+            var selected = SelectionLists.Rent(query.Limit);
             long pin;
             lock (state)
             {
@@ -131,6 +168,7 @@ public sealed partial class FasterQueueStore
 
             page = await ReadMessagesAsync(state, selected, pin, nowMs, cancellationToken).ConfigureAwait(false);
             damaged = page.Count < selected.Count;
+            SelectionLists.Return(selected);
         }
         while (damaged && ++attempts < 8);
 
@@ -225,7 +263,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -269,7 +307,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return sequences.Count;
     }
 
@@ -319,7 +357,7 @@ public sealed partial class FasterQueueStore
 
         try
         {
-            await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(address).ConfigureAwait(false);
         }
         catch
         {

@@ -17,7 +17,7 @@ public sealed partial class FasterQueueStore
             return false;
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -53,7 +53,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return updated;
     }
 
@@ -87,7 +87,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -138,7 +138,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

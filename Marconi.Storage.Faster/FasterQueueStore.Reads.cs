@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Marconi.Core.Errors;
 using Marconi.Core.Model;
 using Marconi.Storage.Faster.Journal;
@@ -11,6 +12,40 @@ public sealed partial class FasterQueueStore
 {
     /// <summary>A message chosen under the queue's lock, to be read from the log after the lock is released.</summary>
     private readonly record struct Selected(MessageEntry Entry, Guid Client, long ClaimSequence);
+
+    /// <summary>
+    /// Reuses the lists that carry a page or a claim's selection from the queue's lock to the log reads (each one is
+    /// about 100 bytes an entry). One list per thread: a list rented on one thread and returned on another just moves.
+    /// </summary>
+    private static class SelectionLists
+    {
+        private const int MaxPooledCapacity = 128;
+
+        [ThreadStatic]
+        private static List<Selected>? t_cached;
+
+        public static List<Selected> Rent(int capacity)
+        {
+            var list = t_cached;
+            if (list is not null && list.Capacity >= capacity)
+            {
+                t_cached = null;
+                return list;
+            }
+
+            return new List<Selected>(capacity);
+        }
+
+        /// <summary>Takes the list back; the caller must not use it afterwards.</summary>
+        public static void Return(List<Selected> list)
+        {
+            if (list.Capacity <= MaxPooledCapacity)
+            {
+                list.Clear();
+                t_cached = list;
+            }
+        }
+    }
 
     private static Selected Select(QueueState state, in MessageEntry entry, long nowMs) =>
         new(entry, state.Clients[entry.ClientIndex], entry.IsClaimed(nowMs) ? entry.ClaimSequence : 0);
@@ -33,6 +68,7 @@ public sealed partial class FasterQueueStore
     }
 
     /// <summary>Reads the bodies of the selected messages, one log read per record; damaged bodies are left out and logged.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<IReadOnlyList<QueuedMessage>> ReadMessagesAsync(QueueState state, List<Selected> selected, long pin, long nowMs, CancellationToken cancellationToken)
     {
         if (selected.Count == 0)
@@ -134,6 +170,7 @@ public sealed partial class FasterQueueStore
         private long _address = -1;
 
         /// <summary>The record at <paramref name="address"/>, or null when it is damaged.</summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<JournalEntry?> MoveToAsync(long address, CancellationToken cancellationToken)
         {
             if (address != _address)
@@ -150,6 +187,7 @@ public sealed partial class FasterQueueStore
         public void Dispose() => _record?.Dispose();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<JournalEntry?> ReadRecordAsync(long address, CancellationToken cancellationToken)
     {
         try

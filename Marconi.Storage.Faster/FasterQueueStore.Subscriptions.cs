@@ -46,7 +46,7 @@ public sealed partial class FasterQueueStore
             var written = Math.Max(createdAt, subscription.Address);
             if (written > 0)
             {
-                await CommitAsync(written, cancellationToken).ConfigureAwait(false);
+                await CommitAsync(written).ConfigureAwait(false);
             }
 
             return new SubscriptionCreation(ToModel(queue, subscription, nowMs), created);
@@ -150,7 +150,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -181,7 +181,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
         return true;
     }
 
@@ -211,7 +211,7 @@ public sealed partial class FasterQueueStore
             }
         }
 
-        await CommitAsync(address, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(address).ConfigureAwait(false);
     }
 
     /// <summary>Appends and applies the record of a subscription's whole state; the caller holds the queue's lock.</summary>

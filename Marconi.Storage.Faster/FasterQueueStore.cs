@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Marconi.Core;
 using Marconi.Core.Errors;
@@ -303,7 +304,13 @@ public sealed partial class FasterQueueStore : IQueueStore
     }
 
     /// <summary>Waits until the record at <paramref name="address"/> is durable (a no-op for relaxed writes).</summary>
-    private async ValueTask CommitAsync(long address, WriteDurability durability, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The wait ignores cancellation on purpose: the change is in the log already, so giving up on its commit would only
+    /// turn a known outcome into an unknown one, and the wait is bounded by one commit round (a failed round fails every
+    /// waiter). Not registering the token also keeps the wait free of allocations.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CommitAsync(long address, WriteDurability durability = WriteDurability.Durable)
     {
         if (durability == WriteDurability.Relaxed)
         {
@@ -312,16 +319,19 @@ public sealed partial class FasterQueueStore : IQueueStore
 
         try
         {
-            await _journal.WaitForCommitAsync(address, cancellationToken).ConfigureAwait(false);
+            await _journal.WaitForCommitAsync(address, CancellationToken.None).ConfigureAwait(false);
         }
         catch (JournalUnavailableException exception)
         {
-            NoteStorageFailed();
-            ThrowHelper.StorageUnavailable("Storage is unavailable; the change could not be made durable and may or may not have been made: " + exception.Message, exception);
+            ThrowCommitFailed(exception);
         }
     }
 
-    private ValueTask CommitAsync(long address, CancellationToken cancellationToken) => CommitAsync(address, WriteDurability.Durable, cancellationToken);
+    private void ThrowCommitFailed(JournalUnavailableException exception)
+    {
+        NoteStorageFailed();
+        ThrowHelper.StorageUnavailable("Storage is unavailable; the change could not be made durable and may or may not have been made: " + exception.Message, exception);
+    }
 
     private long CountMessages()
     {

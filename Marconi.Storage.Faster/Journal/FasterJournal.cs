@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 
@@ -201,6 +202,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
     /// <returns>The payload in a pooled buffer; dispose it.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The address is truncated or not committed yet.</exception>
     /// <exception cref="JournalCorruptException">The entry is damaged or cannot be read.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<JournalEntry> ReadAsync(long address, CancellationToken cancellationToken)
     {
         if (address < BeginAddress || address >= CommittedUntilAddress)

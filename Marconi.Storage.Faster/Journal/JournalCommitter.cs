@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using FASTER.core;
 using Marconi.Storage.Faster.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -156,6 +157,7 @@ internal sealed class JournalCommitter : IDisposable
     /// <summary>Releases the wake-up event; call after <see cref="Stop"/>.</summary>
     public void Dispose() => _wake.Dispose();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WaitSlowAsync(long untilAddress, CancellationToken cancellationToken)
     {
         while (true)
