@@ -157,32 +157,43 @@ public sealed partial class FasterQueueStore
 
     private async Task CheckpointCoreAsync(CancellationToken cancellationToken)
     {
-        var snapshots = new List<QueueSnapshot>(_state.QueueCount);
         var replayFrom = _journal.TailAddress;
         var coveredMax = replayFrom;
-        foreach (var queue in _state.Queues)
+        var checkpoint = _checkpoints.Begin();
+        try
         {
-            lock (queue)
+            foreach (var queue in _state.Queues)
             {
-                if (queue.Deleted)
+                lock (queue)
                 {
-                    continue;
-                }
+                    if (queue.Deleted)
+                    {
+                        continue;
+                    }
 
-                // Every record of this queue below the tail read under its lock is in the copy; every later one is not.
-                var covered = _journal.TailAddress;
-                snapshots.Add(QueueSnapshot.Take(queue, covered));
-                replayFrom = Math.Min(replayFrom, covered);
-                coveredMax = Math.Max(coveredMax, covered);
+                    // Every record of this queue below the tail read under its lock is in the file; every later one is not.
+                    var covered = _journal.TailAddress;
+                    checkpoint.WriteQueue(queue, covered);
+                    replayFrom = Math.Min(replayFrom, covered);
+                    coveredMax = Math.Max(coveredMax, covered);
+                }
             }
+
+            // A checkpoint may only hold what the log already holds durably, or a crash could resurrect unacknowledged
+            // writes: the file becomes the checkpoint (synced, renamed) only after this commit.
+            await _journal.CommitAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
         }
 
-        // A checkpoint may only hold what the log already holds durably, or a crash could resurrect unacknowledged writes.
-        await _journal.CommitAllAsync(cancellationToken).ConfigureAwait(false);
-        _checkpoints.Save(snapshots, _state.LastSequence, _state.LastQueueId, replayFrom);
+        var queues = checkpoint.QueueCount;
+        _checkpoints.Complete(checkpoint, _state.LastSequence, _state.LastQueueId, replayFrom);
         _lastCheckpointTail = coveredMax;
         _lastCheckpointTicks = Environment.TickCount64;
-        LogCheckpoint(_logger, snapshots.Count, replayFrom);
+        LogCheckpoint(_logger, queues, replayFrom);
     }
 
     /// <summary>Truncates the log below everything still needed: live bodies, pinned reads and both checkpoints' replay points.</summary>

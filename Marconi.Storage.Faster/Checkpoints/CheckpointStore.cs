@@ -13,14 +13,19 @@ namespace Marconi.Storage.Faster.Checkpoints;
 /// Two generations are kept (<c>index.ckpt</c> and <c>index.ckpt.prev</c>); a new one is written to a temporary file,
 /// synced, and renamed into place. If the newest is unreadable, recovery falls back to the previous one, so the log is
 /// never truncated past what the older of the two needs (<see cref="SafeTruncationAddress"/>).
-/// A file is: magic, version, store tag, last sequence, last queue id, replay-from address, queues, CRC-32C. A queue
-/// is its id, covered address, identity, metadata, clients, claims, messages and subscriptions.
+/// A file (version 3) is: magic, version, store tag, the queues, then a trailer of replay-from address, last sequence,
+/// last queue id and queue count, then a CRC-32C of everything before it. A queue is its id, covered address, identity,
+/// metadata, clients, claims, messages and subscriptions. The counters trail the queues because each queue is written
+/// straight from the live index under its lock (no copy of the index, which is tens of MB with a million messages),
+/// and the replay-from address is known only once every queue is written. Version 2 (counters in the header) is read.
 /// </remarks>
 internal sealed partial class CheckpointStore
 {
     private const uint Magic = 0x4B43514D; // "MQCK"
-    // Version 2 added subscriptions after each queue's messages; version 1 files (none) are still read.
-    private const int Version = 2;
+    // Version 2 added subscriptions after each queue's messages; version 3 moved the counters into a trailer.
+    private const int Version = 3;
+    private const int HeaderBytes = 12;
+    private const int TrailerBytes = (3 * 8) + 4;
     private const string CurrentName = "index.ckpt";
     private const string PreviousName = "index.ckpt.prev";
     private const string TemporaryName = "index.ckpt.tmp";
@@ -80,24 +85,31 @@ internal sealed partial class CheckpointStore
         return null;
     }
 
-    /// <summary>Writes a checkpoint of <paramref name="queues"/>; the caller has made sure the log is committed up to every queue's covered address.</summary>
-    public void Save(IReadOnlyList<QueueSnapshot> queues, long lastSequence, long lastQueueId, long replayFrom)
+    /// <summary>Starts a checkpoint in a temporary file: write every queue into it, then <see cref="Complete"/> it.</summary>
+    public PendingCheckpoint Begin()
     {
-        var temporary = Path.Combine(_directory, TemporaryName);
-        using (var writer = new CheckpointWriter(temporary))
+        var writer = new CheckpointWriter(Path.Combine(_directory, TemporaryName));
+        writer.WriteUInt32(Magic);
+        writer.WriteInt32(Version);
+        writer.WriteUInt32(_storeTag);
+        return new PendingCheckpoint(writer);
+    }
+
+    /// <summary>
+    /// Ends <paramref name="checkpoint"/> with the counters, syncs it and makes it the current checkpoint. The caller has
+    /// made sure the log is committed up to every written queue's covered address, so the checkpoint holds nothing that
+    /// a crash could take back.
+    /// </summary>
+    public void Complete(PendingCheckpoint checkpoint, long lastSequence, long lastQueueId, long replayFrom)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        using (checkpoint)
         {
-            writer.WriteUInt32(Magic);
-            writer.WriteInt32(Version);
-            writer.WriteUInt32(_storeTag);
+            var writer = checkpoint.Writer;
+            writer.WriteInt64(replayFrom);
             writer.WriteInt64(lastSequence);
             writer.WriteInt64(lastQueueId);
-            writer.WriteInt64(replayFrom);
-            writer.WriteInt32(queues.Count);
-            foreach (var queue in queues)
-            {
-                WriteQueue(writer, queue);
-            }
-
+            writer.WriteInt32(checkpoint.QueueCount);
             writer.Complete();
         }
 
@@ -107,69 +119,12 @@ internal sealed partial class CheckpointStore
             File.Move(current, Path.Combine(_directory, PreviousName), overwrite: true);
         }
 
-        File.Move(temporary, current, overwrite: true);
+        File.Move(Path.Combine(_directory, TemporaryName), current, overwrite: true);
         _previousReplayFrom = _currentReplayFrom < 0 ? replayFrom : _currentReplayFrom;
         _currentReplayFrom = replayFrom;
     }
 
-    private static void WriteQueue(CheckpointWriter writer, QueueSnapshot queue)
-    {
-        writer.WriteInt64(queue.Id);
-        writer.WriteInt64(queue.CoveredUntil);
-        writer.WriteInt64(queue.CreatedMs);
-        writer.WriteString(queue.Project);
-        writer.WriteString(queue.Name);
-        writer.WriteBlob(queue.Metadata.Span);
-        writer.WriteInt32(queue.Clients.Length);
-        foreach (var client in queue.Clients)
-        {
-            writer.WriteGuid(client);
-        }
-
-        writer.WriteInt32(queue.Claims.Length);
-        foreach (var claim in queue.Claims)
-        {
-            writer.WriteInt64(claim.Sequence);
-            writer.WriteInt64(claim.CreatedMs);
-            writer.WriteInt32(claim.Ttl);
-            writer.WriteInt32(claim.Grace);
-            writer.WriteInt64(claim.ExpiresMs);
-            writer.WriteInt32(claim.Messages.Length);
-            foreach (var sequence in claim.Messages)
-            {
-                writer.WriteInt64(sequence);
-            }
-        }
-
-        writer.WriteInt32(queue.Messages.Length);
-        foreach (var entry in queue.Messages)
-        {
-            writer.WriteInt64(entry.Sequence);
-            writer.WriteInt64(entry.Address);
-            writer.WriteInt64(entry.CreatedMs);
-            writer.WriteInt64(entry.ExpiresMs);
-            writer.WriteInt64(entry.ClaimSequence);
-            writer.WriteInt64(entry.ClaimExpiresMs);
-            writer.WriteInt32(entry.BodyOffset);
-            writer.WriteInt32(entry.StoredLength);
-            writer.WriteInt32(entry.RawLength);
-            writer.WriteInt32(entry.Ttl);
-            writer.WriteInt32(entry.Delay);
-            writer.WriteInt32(entry.ClaimCount);
-            writer.WriteInt32(entry.ClientIndex);
-        }
-
-        writer.WriteInt32(queue.Subscriptions.Length);
-        using var record = new RecordBuffer();
-        foreach (var subscription in queue.Subscriptions)
-        {
-            record.Shrink(record.Length);
-            SubscriptionRecord.Write(record, subscription);
-            writer.WriteBlob(record.WrittenSpan);
-        }
-    }
-
-    private const int EntryBytes = (6 * 8) + (7 * 4);
+    private const int EntryBytes = PendingCheckpoint.EntryBytes;
 
     private (long ReplayFrom, long LastSequence, long LastQueueId, List<QueueState> Queues) Parse(ReadOnlySpan<byte> data)
     {
@@ -197,10 +152,29 @@ internal sealed partial class CheckpointStore
             throw new CorruptRecordException("The checkpoint belongs to another store.");
         }
 
-        var lastSequence = reader.ReadInt64();
-        var lastQueueId = reader.ReadInt64();
-        var replayFrom = reader.ReadInt64();
-        var queueCount = reader.ReadCount(64);
+        long lastSequence, lastQueueId, replayFrom;
+        int queueCount;
+        if (version >= 3)
+        {
+            var trailer = new RecordReader(body[^TrailerBytes..]);
+            replayFrom = trailer.ReadInt64();
+            lastSequence = trailer.ReadInt64();
+            lastQueueId = trailer.ReadInt64();
+            queueCount = trailer.ReadInt32();
+            reader = new RecordReader(body[HeaderBytes..^TrailerBytes]);
+            if (queueCount < 0 || queueCount > (body.Length - HeaderBytes - TrailerBytes) / 64)
+            {
+                throw new CorruptRecordException("The checkpoint's queue count does not fit its size.");
+            }
+        }
+        else
+        {
+            lastSequence = reader.ReadInt64();
+            lastQueueId = reader.ReadInt64();
+            replayFrom = reader.ReadInt64();
+            queueCount = reader.ReadCount(64);
+        }
+
         var queues = new List<QueueState>(queueCount);
         for (var q = 0; q < queueCount; q++)
         {
@@ -294,17 +268,20 @@ internal sealed partial class CheckpointStore
         return queue;
     }
 
-    // Only the header is read: a damaged previous checkpoint is never used, so its address merely lowers the bound.
+    // Only the replay-from field is read: a damaged previous checkpoint is never used, so its address merely lowers the bound.
     private long ReadReplayFrom(string path)
     {
         try
         {
-            Span<byte> header = stackalloc byte[36];
+            Span<byte> field = stackalloc byte[8];
             using var file = File.OpenRead(path);
-            file.ReadExactly(header);
-            return BinaryPrimitives.ReadInt64LittleEndian(header[28..]);
+            file.ReadExactly(field);
+            var version = BinaryPrimitives.ReadInt32LittleEndian(field[4..]);
+            file.Position = version >= 3 ? file.Length - 4 - TrailerBytes : 28;
+            file.ReadExactly(field);
+            return BinaryPrimitives.ReadInt64LittleEndian(field);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or ArgumentOutOfRangeException)
         {
             return _currentReplayFrom;
         }

@@ -87,13 +87,15 @@ public sealed class EngineHarness : IAsyncDisposable
     public void AdvanceSeconds(double seconds) => Clock.Advance(TimeSpan.FromSeconds(seconds));
 
     /// <summary>Closes the store and opens it again on the same directory with the same options and clock.</summary>
-    public async Task ReopenAsync()
+    /// <param name="whileClosed">Runs on the directory between the close and the open (to change files on disk).</param>
+    public async Task ReopenAsync(Action<string>? whileClosed = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await QueueStore.DisposeAsync();
         QueueStore = null!;
         _faster = null;
         Engine = null!;
+        whileClosed?.Invoke(_directory.Path);
         await OpenAsync();
     }
 
