@@ -31,11 +31,17 @@ internal static class ClientFactory
             throw new UsageException("No project: pass --project or set MARCONI_PROJECT.");
         }
 
+        var clientId = parse.GetValue(GlobalOptions.ClientId);
+        if (clientId is null && Environment.GetEnvironmentVariable("MARCONI_CLIENT_ID") is { Length: > 0 } fromEnvironment)
+        {
+            throw new UsageException($"MARCONI_CLIENT_ID '{fromEnvironment}' is not a UUID.");
+        }
+
         return new MarconiClientOptions
         {
             BaseAddress = url,
             ProjectId = project,
-            ClientId = parse.GetValue(GlobalOptions.ClientId) ?? Guid.NewGuid(),
+            ClientId = clientId ?? Guid.NewGuid(),
             AuthToken = parse.GetValue(GlobalOptions.Token),
             SignedUrl = signedUrl,
             Retry = retry ?? new RetryPolicy(),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http;
 using System.Text.Json;
 using Marconi.Cli.Shell;
 using Marconi.Client;

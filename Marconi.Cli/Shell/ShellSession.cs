@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http;
 using Marconi.Cli.Commands;
 using Marconi.Client;
 

@@ -178,6 +178,16 @@ public sealed class CliCommandTests(OurServerFixture server) : IClassFixture<Our
         Assert.StartsWith($"error: cannot reach http://127.0.0.1:{port}", refused.Errors, StringComparison.Ordinal);
         var badUrl = await MarconiProcess.RunAsync(["--url", "ftp://x", "--project", _project, "ping"]);
         Assert.Equal(2, badUrl.ExitCode);
+        var badClientId = await MarconiProcess.RunAsync(["ping"], new Dictionary<string, string>(environment) { ["MARCONI_CLIENT_ID"] = "not-a-uuid" });
+        Assert.Equal(2, badClientId.ExitCode);
+        Assert.Contains("MARCONI_CLIENT_ID", badClientId.Errors, StringComparison.Ordinal);
+
+        // With a fixed Client-ID (from the environment) a message posted under it is hidden from a listing without --echo.
+        var fixedId = new Dictionary<string, string>(environment) { ["MARCONI_CLIENT_ID"] = Guid.NewGuid().ToString() };
+        var echoQueue = NewQueueName();
+        Assert.Equal(0, (await MarconiProcess.RunAsync(["post", echoQueue, "7"], fixedId)).ExitCode);
+        Assert.DoesNotContain("\"body\": 7", (await MarconiProcess.RunAsync(["list", echoQueue], fixedId)).Output, StringComparison.Ordinal);
+        Assert.Contains("\"body\": 7", (await MarconiProcess.RunAsync(["list", echoQueue, "--echo"], fixedId)).Output, StringComparison.Ordinal);
     }
 
     [Fact]
