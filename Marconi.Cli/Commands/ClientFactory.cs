@@ -42,11 +42,13 @@ internal static class ClientFactory
             BaseAddress = url,
             ProjectId = project,
             ClientId = clientId ?? Guid.NewGuid(),
-            AuthToken = parse.GetValue(GlobalOptions.Token),
+            AuthToken = parse.GetValue(GlobalOptions.Token) ?? NonEmpty(Environment.GetEnvironmentVariable("MARCONI_TOKEN")),
             SignedUrl = signedUrl,
             Retry = retry ?? new RetryPolicy(),
         };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static SignedUrl ReadSignedUrl(string file)
     {

@@ -29,12 +29,14 @@ internal static class GlobalOptions
         DefaultValueFactory = _ => Guid.TryParse(Environment.GetEnvironmentVariable("MARCONI_CLIENT_ID"), out var id) ? id : null,
     };
 
-    /// <summary>The Keystone token, sent as X-Auth-Token (env MARCONI_TOKEN).</summary>
+    /// <summary>
+    /// The Keystone token, sent as X-Auth-Token (env MARCONI_TOKEN, read by <see cref="ClientFactory"/>: a default
+    /// value factory would print the secret in --help).
+    /// </summary>
     public static readonly Option<string?> Token = new("--token")
     {
         Description = "Keystone token, sent as X-Auth-Token (env MARCONI_TOKEN)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MARCONI_TOKEN"),
     };
 
     /// <summary>A file holding what `marconi share` printed: act under that signed URL (env MARCONI_SIGNED_URL).</summary>

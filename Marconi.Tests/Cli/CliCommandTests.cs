@@ -191,6 +191,42 @@ public sealed class CliCommandTests(OurServerFixture server) : IClassFixture<Our
     }
 
     [Fact]
+    public async Task The_token_from_the_environment_is_sent_and_help_does_not_print_it()
+    {
+        const string secret = "secret-token-4b1d";
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var environment = new Dictionary<string, string> { ["MARCONI_URL"] = $"http://127.0.0.1:{port}", ["MARCONI_PROJECT"] = _project, ["MARCONI_TOKEN"] = secret };
+
+        var help = await MarconiProcess.RunAsync(["post", "--help"], environment);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--token", help.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, help.Output, StringComparison.Ordinal);
+
+        // One request, answered 204 by hand: its headers are what the tool sent.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ping = MarconiProcess.RunAsync(["ping"], environment);
+        using var connection = await listener.AcceptTcpClientAsync(deadline.Token);
+        var stream = connection.GetStream();
+        var request = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, deadline.Token);
+            Assert.True(read > 0, $"the connection closed before the request ended: {request}");
+            request.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        await stream.WriteAsync("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), deadline.Token);
+        var result = await ping;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("GET /v2/ping ", request.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"X-Auth-Token: {secret}\r\n", request.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"X-Project-ID: {_project}\r\n", request.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Share_prints_a_signed_url_that_signed_url_acts_under()
     {
         var queue = NewQueueName();
