@@ -1,63 +1,40 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using Marconi.Cli.Commands;
 using Marconi.Cli.Shell;
 
 namespace Marconi.Cli;
 
-/// <summary>The `marconi` command tree: global options and commands; exit codes 0 ok, 1 API error, 2 usage error.</summary>
+/// <summary>
+/// The `marconi` command tree, the one parser both the one-shot command line and the shell run: global options, the
+/// API commands and `shell`. Exit codes: 0 ok, 1 API or connection error, 2 usage error.
+/// </summary>
 internal static class CliApp
 {
-    /// <summary>Exit code of a usage error (bad or missing arguments).</summary>
+    /// <summary>Exit code of a usage error (bad or missing arguments, unusable values).</summary>
     public const int UsageError = 2;
-
-    /// <summary>The server's base URL (env MARCONI_URL).</summary>
-    public static readonly Option<string> Url = new("--url")
-    {
-        Description = "Base URL of the server (env MARCONI_URL)",
-        Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MARCONI_URL") ?? "http://127.0.0.1:8888",
-    };
-
-    /// <summary>The project (tenant), sent as X-Project-ID (env MARCONI_PROJECT).</summary>
-    public static readonly Option<string?> Project = new("--project")
-    {
-        Description = "Project (X-Project-ID) (env MARCONI_PROJECT)",
-        Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MARCONI_PROJECT"),
-    };
-
-    /// <summary>The Client-ID UUID; a fresh one per run when not given.</summary>
-    public static readonly Option<Guid?> ClientId = new("--client-id")
-    {
-        Description = "Client-ID (a UUID; a new one per run when not given)",
-        Recursive = true,
-    };
-
-    /// <summary>The Keystone token, sent as X-Auth-Token (env MARCONI_TOKEN).</summary>
-    public static readonly Option<string?> Token = new("--token")
-    {
-        Description = "Keystone token, sent as X-Auth-Token (env MARCONI_TOKEN)",
-        Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MARCONI_TOKEN"),
-    };
-
-    /// <summary>Machine output: compact JSON, no colours.</summary>
-    public static readonly Option<bool> Json = new("--json")
-    {
-        Description = "Machine output: compact JSON, no colours",
-        Recursive = true,
-    };
 
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Build()
     {
         var root = new RootCommand("marconi: a command-line tool and shell for Marconi and Zaqar queues");
-        root.Options.Add(Url);
-        root.Options.Add(Project);
-        root.Options.Add(ClientId);
-        root.Options.Add(Token);
-        root.Options.Add(Json);
-        var shell = new Command("shell", "Interactive shell: history, tab completion, pretty JSON");
-        shell.SetAction(_ => new ShellSession(root).Run());
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(QueueCommands.Queue());
+        foreach (var command in MessageCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(ClaimCommands.Claim());
+        root.Subcommands.Add(QueueCommands.Purge());
+        root.Subcommands.Add(SubscriptionCommands.Subscription());
+        foreach (var command in SystemCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var shell = new Command(ShellSession.CommandName, "Interactive shell: history, tab completion of commands and queue names, pretty JSON");
+        shell.SetAction(parse => new ShellSession(root, GlobalArguments(parse)).Run());
         root.Subcommands.Add(shell);
         return root;
     }
@@ -75,8 +52,14 @@ internal static class CliApp
             {
                 error.WriteLine(parseError.Message);
             }
+
             return UsageError;
         }
+
         return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
+
+    /// <summary>The tokens of `marconi [options] shell` other than `shell`: the shell passes them on with every line.</summary>
+    private static string[] GlobalArguments(ParseResult parse) =>
+        parse.Tokens.Where(t => !(t.Type == TokenType.Command && t.Value == ShellSession.CommandName)).Select(t => t.Value).ToArray();
 }

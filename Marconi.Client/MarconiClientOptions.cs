@@ -24,6 +24,17 @@ public sealed class MarconiClientOptions
     /// <summary>The API version path segment; only <c>v2</c> carries every operation this client offers.</summary>
     public string ApiVersion { get; init; } = "v2";
 
+    /// <summary>
+    /// Options for a holder of <paramref name="signedUrl"/> and nothing else: its project, its signature headers on
+    /// every request, no token. It may call only the paths and methods the URL was signed for (others answer 404).
+    /// </summary>
+    public static MarconiClientOptions ForSignedUrl(Uri baseAddress, SignedUrl signedUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentNullException.ThrowIfNull(signedUrl);
+        return new MarconiClientOptions { BaseAddress = baseAddress, ProjectId = signedUrl.Project, SignedUrl = signedUrl };
+    }
+
     /// <summary>How failed requests are retried (see <see cref="RetryPolicy"/> for which ones are).</summary>
     public RetryPolicy Retry { get; init; } = new();
 }

@@ -24,6 +24,15 @@ internal static class ModelReader
         return messages;
     }
 
+    public static Subscription Subscription(JsonElement element) => new(
+        element.GetProperty("id").GetString()!,
+        element.GetProperty("source").GetString()!,
+        element.GetProperty("subscriber").GetString()!,
+        element.GetProperty("ttl").GetInt32(),
+        element.GetProperty("age").GetInt32(),
+        element.TryGetProperty("options", out var options) ? options.Clone() : default,
+        element.TryGetProperty("confirmed", out var confirmed) && confirmed.ValueKind == JsonValueKind.True);
+
     /// <summary>The <c>marker</c> parameter of the answer's <c>next</c> link, or null when the page was empty or has none.</summary>
     public static string? NextMarker(JsonElement root, int count)
     {

@@ -76,7 +76,86 @@ public sealed record QueuePage(IReadOnlyList<QueueInfo> Queues, string? NextMark
 /// <param name="Methods">The HTTP methods it allows.</param>
 /// <param name="Expires">When it expires, as the server wrote it (ISO 8601).</param>
 /// <param name="Signature">The hex HMAC-SHA256 signature.</param>
-public sealed record SignedUrl(string Project, IReadOnlyList<string> Paths, IReadOnlyList<string> Methods, string Expires, string Signature);
+public sealed record SignedUrl(string Project, IReadOnlyList<string> Paths, IReadOnlyList<string> Methods, string Expires, string Signature)
+{
+    /// <summary>
+    /// Reads the JSON document <c>POST .../share</c> answers (<c>project</c>, <c>paths</c>, <c>methods</c>,
+    /// <c>expires</c>, <c>signature</c>), as a holder of a signed URL receives it.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON.</exception>
+    /// <exception cref="FormatException">A field is missing or not of its type.</exception>
+    public static SignedUrl FromJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("A signed URL is a JSON object with project, paths, methods, expires and signature.");
+        }
+
+        return new SignedUrl(Text(root, "project"), List(root, "paths"), List(root, "methods"), Text(root, "expires"), Text(root, "signature"));
+    }
+
+    /// <summary>Writes the fields as <see cref="FromJson"/> reads them (and the server answered them).</summary>
+    public string ToJson() => System.Text.Encoding.UTF8.GetString(JsonBody.Write(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("project", Project);
+        writer.WriteStartArray("paths");
+        foreach (var path in Paths)
+        {
+            writer.WriteStringValue(path);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("methods");
+        foreach (var method in Methods)
+        {
+            writer.WriteStringValue(method);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("expires", Expires);
+        writer.WriteString("signature", Signature);
+        writer.WriteEndObject();
+    }));
+
+    private static string Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new FormatException($"The signed URL's '{name}' is missing or not a string.");
+
+    private static List<string> List(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"The signed URL's '{name}' is missing or not an array.");
+        }
+
+        var values = new List<string>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            values.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new FormatException($"The signed URL's '{name}' holds a value that is not a string."));
+        }
+
+        return values;
+    }
+}
+
+/// <summary>A subscription: the server pushes the queue's new messages to <see cref="Subscriber"/>.</summary>
+/// <param name="Id">The subscription id.</param>
+/// <param name="Source">The queue it is on.</param>
+/// <param name="Subscriber">The <c>http(s)://</c> or <c>mailto:</c> URI messages go to.</param>
+/// <param name="Ttl">Seconds it lives.</param>
+/// <param name="Age">Seconds since it was made (or its ttl last changed).</param>
+/// <param name="Options">Its options object (free-form; the server reads some keys per subscriber kind).</param>
+/// <param name="Confirmed">Whether the subscriber confirmed it.</param>
+public sealed record Subscription(string Id, string Source, string Subscriber, int Ttl, int Age, JsonElement Options, bool Confirmed);
+
+/// <summary>One page of a queue's subscriptions.</summary>
+/// <param name="Subscriptions">The subscriptions.</param>
+/// <param name="NextMarker">The marker for the next page, or null when the page was empty.</param>
+public sealed record SubscriptionPage(IReadOnlyList<Subscription> Subscriptions, string? NextMarker);
 
 /// <summary>The server's health document.</summary>
 /// <param name="StorageReachable">Whether the server reaches its storage.</param>

@@ -1,23 +1,30 @@
 namespace Marconi.Cli.Shell;
 
-/// <summary>Completes the word under the cursor: a command name first, a queue name after a command.</summary>
+/// <summary>
+/// Completes the word under the cursor (at the end of the line) from the command tree: command and subcommand names,
+/// option names after '-', and queue names where a command takes one. Queue names are fetched on demand and cached
+/// for a few seconds; <see cref="Invalidate"/> drops them after a command that creates or deletes queues.
+/// </summary>
 internal sealed class Completer
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
-    private readonly IReadOnlyList<string> _commands;
+    private readonly CompletionTree _tree;
     private readonly Func<IReadOnlyList<string>> _fetchQueueNames;
     private readonly TimeProvider _time;
-    private IReadOnlyList<string> _queueNames = Array.Empty<string>();
+    private IReadOnlyList<string> _queueNames = [];
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
 
-    /// <summary>Completes among <paramref name="commands"/>, and queue names from <paramref name="fetchQueueNames"/> (cached briefly).</summary>
-    public Completer(IReadOnlyList<string> commands, Func<IReadOnlyList<string>> fetchQueueNames, TimeProvider time)
+    /// <summary>Completes from <paramref name="tree"/>, and queue names from <paramref name="fetchQueueNames"/> (cached briefly).</summary>
+    public Completer(CompletionTree tree, Func<IReadOnlyList<string>> fetchQueueNames, TimeProvider time)
     {
-        _commands = commands;
+        _tree = tree;
         _fetchQueueNames = fetchQueueNames;
         _time = time;
     }
+
+    /// <summary>Forgets the cached queue names: the next completion fetches them again.</summary>
+    public void Invalidate() => _fetchedAt = DateTimeOffset.MinValue;
 
     /// <summary>
     /// Returns the line completed at its end: the unique candidate plus a space, else the candidates' longest common
@@ -27,18 +34,52 @@ internal sealed class Completer
     {
         var wordStart = line.LastIndexOf(' ') + 1;
         var word = line[wordStart..];
-        var pool = wordStart == 0 ? _commands : QueueNames();
-        var matches = pool.Where(c => c.StartsWith(word, StringComparison.Ordinal)).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToList();
+        List<string> before;
+        try
+        {
+            before = ShellWords.Split(line[..wordStart]);
+        }
+        catch (FormatException)
+        {
+            // Inside an open quote (a JSON body being typed): nothing to complete.
+            candidates = [];
+            return line;
+        }
+
+        var matches = Pool(before, word).Where(c => c.StartsWith(word, StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToList();
         candidates = matches;
         if (matches.Count == 0)
         {
             return line;
         }
+
         if (matches.Count == 1)
         {
             return line[..wordStart] + matches[0] + " ";
         }
+
         return line[..wordStart] + CommonPrefix(matches);
+    }
+
+    private IEnumerable<string> Pool(List<string> before, string word)
+    {
+        var (node, arguments, awaitingValue) = _tree.Walk(before);
+        if (awaitingValue)
+        {
+            return [];
+        }
+
+        if (word.StartsWith('-'))
+        {
+            return node.Options;
+        }
+
+        if (arguments > 0)
+        {
+            return [];
+        }
+
+        return node.TakesQueue ? node.Commands.Concat(QueueNames()) : node.Commands;
     }
 
     private IReadOnlyList<string> QueueNames()
@@ -49,6 +90,7 @@ internal sealed class Completer
             _queueNames = _fetchQueueNames();
             _fetchedAt = now;
         }
+
         return _queueNames;
     }
 
@@ -67,6 +109,7 @@ internal sealed class Completer
                 }
             }
         }
+
         return words[0][..length];
     }
 }

@@ -29,8 +29,8 @@ internal sealed class TmuxTerminal : IDisposable
     /// <summary>Sends <paramref name="text"/> literally, without key-name lookup.</summary>
     public void Type(string text) => Tmux("send-keys", "-t", "0", "-l", text);
 
-    /// <summary>The pane's visible text.</summary>
-    public string Capture() => Tmux("capture-pane", "-p", "-t", "0");
+    /// <summary>The pane's text, its scrollback included.</summary>
+    public string Capture() => Tmux("capture-pane", "-p", "-S", "-", "-t", "0");
 
     /// <summary>
     /// Polls the pane until <paramref name="text"/> is on it <paramref name="occurrences"/> times; fails with the pane's

@@ -156,6 +156,73 @@ public abstract class ClientContractTests(IClientServer server)
     }
 
     [Fact]
+    public async Task A_client_made_from_a_shared_signed_url_document_posts_and_lists_and_may_not_do_what_it_was_not_signed_for()
+    {
+        using var owner = server.NewClient();
+        var queue = owner.Queue(NewQueueName());
+        await queue.CreateAsync();
+        var shared = await queue.ShareAsync(["messages"], ["GET", "POST"], DateTimeOffset.UtcNow.AddHours(1));
+
+        // What a holder receives is the share document; it carries the project, so nothing else is needed.
+        var received = SignedUrl.FromJson(shared.ToJson());
+        Assert.Equal(shared.Signature, received.Signature);
+        using var holder = server.ClientFor(MarconiClientOptions.ForSignedUrl(server.BaseAddress, received));
+        var guestQueue = holder.Queue(queue.Name);
+        var ids = await guestQueue.PostAsync([NewMessage.FromJson("""{"via":"share document"}""")]);
+        var listed = await guestQueue.ListMessagesAsync(new MessageListOptions(Echo: true));
+        Assert.Equal(ids, listed.Messages.Select(m => m.Id));
+        Assert.Equal("share document", listed.Messages[0].Body.GetProperty("via").GetString());
+
+        // Not signed for claims, nor for DELETE: both are refused, and the message is still there.
+        var claimRefused = await Assert.ThrowsAnyAsync<MarconiApiException>(() => guestQueue.ClaimAsync());
+        Assert.True(claimRefused.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"claim under a messages-only URL answered {claimRefused.Status}");
+        var deleteRefused = await Assert.ThrowsAnyAsync<MarconiApiException>(() => guestQueue.DeleteMessageAsync(ids[0]));
+        Assert.True(deleteRefused.Status is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"DELETE under a GET/POST URL answered {deleteRefused.Status}");
+        Assert.Equal(1, (await queue.GetStatsAsync()).Total);
+    }
+
+    [Fact]
+    public async Task Subscriptions_create_list_get_update_confirm_and_delete()
+    {
+        using var client = server.NewClient();
+        var queue = client.Queue(NewQueueName());
+        await queue.CreateAsync();
+        var options = new Dictionary<string, JsonElement> { ["team"] = Json("\"ops\"") };
+
+        var id = await queue.CreateSubscriptionAsync("http://127.0.0.1:9/hook", ttl: 3600, options);
+        Assert.False(string.IsNullOrEmpty(id));
+        var second = await queue.CreateSubscriptionAsync("mailto:ops@example.com", ttl: 600);
+
+        var subscription = await queue.GetSubscriptionAsync(id);
+        Assert.Equal((id, queue.Name, "http://127.0.0.1:9/hook", 3600), (subscription.Id, subscription.Source, subscription.Subscriber, subscription.Ttl));
+        Assert.Equal("ops", subscription.Options.GetProperty("team").GetString());
+        Assert.False(subscription.Confirmed);
+
+        var page = await queue.ListSubscriptionsAsync();
+        Assert.Equal(new[] { id, second }.Order(), page.Subscriptions.Select(s => s.Id).Order());
+        var first = await queue.ListSubscriptionsAsync(limit: 1);
+        var rest = await queue.ListSubscriptionsAsync(limit: 1, marker: first.NextMarker);
+        Assert.Equal(new[] { id, second }.Order(), first.Subscriptions.Concat(rest.Subscriptions).Select(s => s.Id).Order());
+
+        await queue.UpdateSubscriptionAsync(id, ttl: 7200, options: new Dictionary<string, JsonElement> { ["team"] = Json("\"dev\"") });
+        var updated = await queue.GetSubscriptionAsync(id);
+        Assert.Equal(7200, updated.Ttl);
+        Assert.Equal("dev", updated.Options.GetProperty("team").GetString());
+
+        // Unconfirmed, subscribing again gives the same id; confirmed, it is a conflict.
+        Assert.Equal(id, await queue.CreateSubscriptionAsync("http://127.0.0.1:9/hook", ttl: 3600));
+        await queue.ConfirmSubscriptionAsync(id);
+        Assert.True((await queue.GetSubscriptionAsync(id)).Confirmed);
+        await Assert.ThrowsAsync<MarconiConflictException>(() => queue.CreateSubscriptionAsync("http://127.0.0.1:9/hook", ttl: 3600));
+
+        await queue.DeleteSubscriptionAsync(id);
+        await Assert.ThrowsAsync<MarconiNotFoundException>(() => queue.GetSubscriptionAsync(id));
+        await queue.DeleteSubscriptionAsync(id);
+        Assert.Equal([second], (await queue.ListSubscriptionsAsync()).Subscriptions.Select(s => s.Id));
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.UpdateSubscriptionAsync(second));
+    }
+
+    [Fact]
     public async Task Two_concurrent_consumers_take_every_message_exactly_once()
     {
         const int count = 30;

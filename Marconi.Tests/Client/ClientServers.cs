@@ -13,6 +13,9 @@ public interface IClientServer
     /// <summary>A client on a project no other test uses, unless <paramref name="project"/> names one.</summary>
     MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null, IReadOnlyDictionary<string, string>? headers = null);
 
+    /// <summary>A client made with exactly <paramref name="options"/> (on the connection settings this server needs).</summary>
+    MarconiClient ClientFor(MarconiClientOptions options);
+
     /// <summary>The options of a client of this server.</summary>
     static MarconiClientOptions Options(Uri baseAddress, string? project, SignedUrl? signedUrl, IReadOnlyDictionary<string, string>? headers) => new()
     {
@@ -35,6 +38,9 @@ public sealed class OurServerFixture : IClientServer, IAsyncLifetime
     /// <inheritdoc />
     public MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null, IReadOnlyDictionary<string, string>? headers = null) =>
         new(IClientServer.Options(BaseAddress, project, signedUrl, headers));
+
+    /// <inheritdoc />
+    public MarconiClient ClientFor(MarconiClientOptions options) => new(options);
 
     /// <inheritdoc />
     public async Task InitializeAsync() =>
@@ -65,6 +71,9 @@ public sealed class ReferenceZaqarFixture : IClientServer, IAsyncLifetime
     /// <inheritdoc />
     public MarconiClient NewClient(string? project = null, SignedUrl? signedUrl = null, IReadOnlyDictionary<string, string>? headers = null) =>
         new(IClientServer.Options(BaseAddress, project, signedUrl, headers), _http);
+
+    /// <inheritdoc />
+    public MarconiClient ClientFor(MarconiClientOptions options) => new(options, _http);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
