@@ -258,7 +258,7 @@ public sealed class PooledQueueStore : IQueueStore
 
         if (flavor is not null && _catalog.GetFlavor(flavor) is null)
         {
-            throw new QueueException(QueueErrorKind.InvalidArgument, $"Flavor {flavor} does not exist.", FlavorKey);
+            throw new QueueException(QueueErrorKind.InvalidArgument, $"Flavor {flavor} does not exist", FlavorKey);
         }
 
         if (_catalog.Place(project, queue, flavor, _random) is { } pool)

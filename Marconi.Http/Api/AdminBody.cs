@@ -70,10 +70,10 @@ internal static class AdminBody
             ? text
             : throw ApiException.BadBody(string.Create(CultureInfo.InvariantCulture, $"The \"{field}\" field must be a string of at most {MaxFieldLength} characters."));
 
-    /// <summary>An object field, as its raw JSON.</summary>
+    /// <summary>An object field, as compact JSON.</summary>
     public static string Object(JsonElement value, string field) =>
         value.ValueKind == JsonValueKind.Object
-            ? value.GetRawText()
+            ? JsonSerializer.Serialize(value)
             : throw ApiException.BadBody($"The \"{field}\" field must be a JSON object.");
 
     /// <summary>A list of pool names.</summary>

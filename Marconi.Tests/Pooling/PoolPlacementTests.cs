@@ -97,7 +97,7 @@ public sealed class PoolPlacementTests : IAsyncLifetime
         Assert.Equal("gold", (await SendAsync("GET", "/v2/queues/g00")).Json.GetProperty("_flavor").GetString());
 
         var unknown = PoolsApiTests.AssertError(await SendAsync("PUT", "/v2/queues/x", """{"_flavor": "silver"}"""), 400);
-        Assert.Equal("Flavor silver does not exist.", unknown.GetProperty("description").GetString());
+        Assert.Equal("Flavor silver does not exist", unknown.GetProperty("description").GetString());
         Assert.False(await _pools.Engine.QueueExistsAsync("pool-project", "x"));
         Assert.Null(_pools.Store.Catalog.PlacementOf("pool-project", "x"));
 
