@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Marconi.Core.Errors;
 using Marconi.Core.Model;
 using Marconi.Core.Storage;
 
@@ -23,13 +24,15 @@ public sealed class PooledQueueStore : IQueueStore
     private readonly Random _random;
     private readonly Dictionary<string, IQueueStore> _opened = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _opening = new(1, 1);
+    private readonly bool _leaveDefaultStoreOpen;
 
-    /// <summary>Creates the routing store; it owns and disposes <paramref name="defaultStore"/>, the catalog and the pool stores.</summary>
+    /// <summary>Creates the routing store; it owns and disposes the catalog, the pool stores and (unless told otherwise) <paramref name="defaultStore"/>.</summary>
     /// <param name="defaultStore">Where queues without a pool live.</param>
     /// <param name="catalog">The pools and placements.</param>
     /// <param name="resolver">Opens a pool's store from its URI.</param>
     /// <param name="random">The source of weighted picks (seed it for a reproducible placement).</param>
-    public PooledQueueStore(IQueueStore defaultStore, PoolCatalog catalog, StoreUriResolver resolver, Random? random = null)
+    /// <param name="leaveDefaultStoreOpen">True when the caller disposes <paramref name="defaultStore"/> itself.</param>
+    public PooledQueueStore(IQueueStore defaultStore, PoolCatalog catalog, StoreUriResolver resolver, Random? random = null, bool leaveDefaultStoreOpen = false)
     {
         ArgumentNullException.ThrowIfNull(defaultStore);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -38,25 +41,40 @@ public sealed class PooledQueueStore : IQueueStore
         _catalog = catalog;
         _resolver = resolver;
         _random = random ?? Random.Shared;
+        _leaveDefaultStoreOpen = leaveDefaultStoreOpen;
     }
 
     /// <summary>The catalog this store routes by.</summary>
     public PoolCatalog Catalog => _catalog;
 
+    /// <summary>The drivers pool URIs are opened with.</summary>
+    public StoreUriResolver Resolver => _resolver;
+
     /// <inheritdoc />
     public TimeProvider TimeProvider => _default.TimeProvider;
 
     /// <summary>The store of a pool (opened on first use).</summary>
-    public async ValueTask<IQueueStore> PoolStoreAsync(string pool, CancellationToken cancellationToken)
+    public ValueTask<IQueueStore> PoolStoreAsync(string pool, CancellationToken cancellationToken)
     {
+        var definition = _catalog.GetPool(pool) ?? throw new InvalidOperationException($"Pool '{pool}' is not defined.");
+        return StoreOfUriAsync(definition.Uri, cancellationToken);
+    }
+
+    /// <summary>
+    /// The store at a URI, opened on first use and kept open until this store is disposed (one store per URI, so a
+    /// pool whose URI changed, or that was deleted and defined again, never has its directory opened twice).
+    /// Opening it is also how an admin call checks that a new pool's URI can be served.
+    /// </summary>
+    public async ValueTask<IQueueStore> StoreOfUriAsync(string uri, CancellationToken cancellationToken)
+    {
+        var key = StoreUriResolver.Canonical(uri);
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!_opened.TryGetValue(pool, out var store))
+            if (!_opened.TryGetValue(key, out var store))
             {
-                var definition = _catalog.GetPool(pool) ?? throw new InvalidOperationException($"Pool '{pool}' is not defined.");
-                store = await _resolver.OpenAsync(definition.Uri, cancellationToken).ConfigureAwait(false);
-                _opened.Add(pool, store);
+                store = await _resolver.OpenAsync(uri, cancellationToken).ConfigureAwait(false);
+                _opened.Add(key, store);
             }
 
             return store;
@@ -205,7 +223,11 @@ public sealed class PooledQueueStore : IQueueStore
             await store.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _default.DisposeAsync().ConfigureAwait(false);
+        if (!_leaveDefaultStoreOpen)
+        {
+            await _default.DisposeAsync().ConfigureAwait(false);
+        }
+
         _catalog.Dispose();
         _opening.Dispose();
     }
@@ -220,7 +242,8 @@ public sealed class PooledQueueStore : IQueueStore
         return PoolStoreAsync(pool, cancellationToken);
     }
 
-    // A queue that is placed, or already on the default store, stays; a new one is placed by the catalog.
+    // A queue that is placed, or already on the default store, stays; a new one is placed by the catalog: without a
+    // flavor on a pool without one (the default store when there is none), with a flavor on one of its pools.
     private async ValueTask<IQueueStore> PlaceAsync(string project, string queue, string? flavor, CancellationToken cancellationToken)
     {
         if (_catalog.PlacementOf(project, queue) is { } placed)
@@ -233,9 +256,19 @@ public sealed class PooledQueueStore : IQueueStore
             return _default;
         }
 
-        return _catalog.Place(project, queue, flavor, _random) is { } pool
-            ? await PoolStoreAsync(pool, cancellationToken).ConfigureAwait(false)
-            : _default;
+        if (flavor is not null && _catalog.GetFlavor(flavor) is null)
+        {
+            throw new QueueException(QueueErrorKind.InvalidArgument, $"Flavor {flavor} does not exist", FlavorKey);
+        }
+
+        if (_catalog.Place(project, queue, flavor, _random) is { } pool)
+        {
+            return await PoolStoreAsync(pool, cancellationToken).ConfigureAwait(false);
+        }
+
+        return flavor is null
+            ? _default
+            : throw new QueueException(QueueErrorKind.InvalidArgument, $"Flavor {flavor} has no pool that takes new queues (weight above 0).", FlavorKey);
     }
 
     private static string? FlavorOf(QueueMetadata metadata)

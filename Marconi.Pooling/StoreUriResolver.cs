@@ -34,6 +34,19 @@ public sealed class StoreUriResolver
         return parsed;
     }
 
+    /// <summary>
+    /// The form two URIs of the same store share (scheme and host lower case, dot segments resolved, no trailing
+    /// slash), so <c>file:///a/b/</c> and <c>file:///a/./b</c> are one pool; text that is no URI stays as it is.
+    /// </summary>
+    public static string Canonical(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.AbsoluteUri.TrimEnd('/') : uri;
+    }
+
+    /// <summary>The schemes this resolver has a driver for, sorted.</summary>
+    public IReadOnlyList<string> Schemes => [.. _factories.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>Opens the store of a URI that passed <see cref="Validate"/>.</summary>
     public ValueTask<IQueueStore> OpenAsync(string uri, CancellationToken cancellationToken)
     {

@@ -13,9 +13,19 @@ internal static class ApiWiring
     // Room for the JSON framing around the largest document (the HTTP server's default has the same margin).
     private const int BodyFramingAllowance = 8_192;
 
-    /// <summary>The API with the configured signed-URL key and authenticator; its body limits follow the engine's limits.</summary>
-    public static IHttpHandler CreateHandler(QueueEngine engine, ServerSettings settings, IAuthenticator? authenticator = null, MetricsCollector? metrics = null) =>
-        new ZaqarApiHandler(engine, new ZaqarApiOptions { SignedUrlSecretKey = settings.SignedUrlKey, Authenticator = authenticator, Metrics = metrics });
+    /// <summary>
+    /// The API with the configured signed-URL key and authenticator; its body limits follow the engine's limits. The
+    /// admin endpoints are on with <see cref="ServerSettings.AdminMode"/>, the pool and flavor ones only with a catalog.
+    /// </summary>
+    public static IHttpHandler CreateHandler(QueueEngine engine, ServerSettings settings, IAuthenticator? authenticator = null, MetricsCollector? metrics = null, IPoolAdministration? pools = null) =>
+        new ZaqarApiHandler(engine, new ZaqarApiOptions
+        {
+            SignedUrlSecretKey = settings.SignedUrlKey,
+            Authenticator = authenticator,
+            Metrics = metrics,
+            AdminMode = settings.AdminMode,
+            Pools = pools,
+        });
 
     /// <summary>The configured strategy: <see cref="NoAuthAuthenticator"/> or a <see cref="KeystoneAuthenticator"/> (dispose it).</summary>
     public static IAuthenticator CreateAuthenticator(AuthSettings auth, TimeProvider time, ILoggerFactory loggerFactory)

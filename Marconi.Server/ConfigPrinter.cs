@@ -51,6 +51,8 @@ internal static class ConfigPrinter
             json.WriteNumber("cacheMaxEntries", auth.CacheMaxEntries);
             json.WriteNumber("timeoutSeconds", auth.TimeoutSeconds);
             json.WriteEndObject();
+            json.WriteBoolean("adminMode", settings.AdminMode);
+            json.WriteBoolean("pooling", settings.Pooling);
             json.WriteEndObject();
         }
 

@@ -4,8 +4,10 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Marconi.Core;
+using Marconi.Core.Storage;
 using Marconi.Http.Server;
 using Marconi.Http.Telemetry;
+using Marconi.Pooling;
 using Marconi.Storage.Faster;
 using Microsoft.Extensions.Logging;
 
@@ -50,7 +52,19 @@ internal static class ServerHost
 
             await using (store)
             {
-                var engine = new QueueEngine(store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
+                PooledQueueStore? pooled;
+                try
+                {
+                    pooled = OpenPooling(settings, store, loggerFactory);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"marconi-server: cannot open the pool catalog in '{settings.DataDir}': {ex.Message}");
+                    return 1;
+                }
+
+                await using var disposePools = pooled;
+                var engine = new QueueEngine((IQueueStore?)pooled ?? store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
                 var authenticator = ApiWiring.CreateAuthenticator(settings.Auth, engine.TimeProvider, loggerFactory);
                 using var disposeAuthenticator = authenticator as IDisposable;
                 using var metrics = settings.Metrics.Enabled || settings.Metrics.Statsd is not null ? new MetricsCollector() : null;
@@ -63,7 +77,7 @@ internal static class ServerHost
                     ServerCertificate = certificate,
                     MaxRequestBodySize = ApiWiring.MaxRequestBodySize(engine.Limits),
                 };
-                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null), options, loggerFactory.CreateLogger<HttpServer>());
+                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null, pooled is null ? null : new PoolAdministration(pooled)), options, loggerFactory.CreateLogger<HttpServer>());
 
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -99,6 +113,21 @@ internal static class ServerHost
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// With pooling, the engine runs over a <see cref="PooledQueueStore"/>: the server's own store holds the queues
+    /// without a pool, the catalog lives in the data directory, pool URIs open through <see cref="StoreFactories"/>.
+    /// </summary>
+    private static PooledQueueStore? OpenPooling(ServerSettings settings, IQueueStore store, ILoggerFactory loggerFactory)
+    {
+        if (!settings.Pooling)
+        {
+            return null;
+        }
+
+        var resolver = new StoreUriResolver(StoreFactories.Create(loggerFactory, settings.DataDir));
+        return new PooledQueueStore(store, PoolCatalog.Open(settings.DataDir), resolver, leaveDefaultStoreOpen: true);
     }
 
     /// <summary>noauth trusts any X-Project-ID: fine on loopback, a warning anywhere else.</summary>

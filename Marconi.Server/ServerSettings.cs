@@ -31,6 +31,18 @@ internal sealed record ServerSettings
     /// <summary>Whether /metrics is served and where statsd pushes go.</summary>
     public MetricsSettings Metrics { get; init; } = new();
 
+    /// <summary>
+    /// Zaqar's <c>admin_mode</c>: serve the admin endpoints (pools, flavors) to callers with the admin role; without
+    /// it they answer 404.
+    /// </summary>
+    public bool AdminMode { get; init; }
+
+    /// <summary>
+    /// Zaqar's <c>pooling</c>: queues are placed on the pools of the catalog (<c>pools-catalog.jsonl</c> in the data
+    /// directory) and every request goes to its queue's pool; the server's own store holds queues without a pool.
+    /// </summary>
+    public bool Pooling { get; init; }
+
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }
 

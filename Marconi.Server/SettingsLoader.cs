@@ -15,6 +15,8 @@ internal static class SettingsLoader
     public const string SignedUrlKeyVariable = "MARCONI_SIGNED_URL_KEY";
     public const string MetricsVariable = "MARCONI_METRICS";
     public const string StatsdVariable = "MARCONI_STATSD";
+    public const string AdminModeVariable = "MARCONI_ADMIN_MODE";
+    public const string PoolingVariable = "MARCONI_POOLING";
 
     public static ServerSettings Load(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -43,6 +45,8 @@ internal static class SettingsLoader
             Limits = file.Limits ?? QueueLimits.Default,
             Auth = AuthSettingsReader.Resolve(line.Auth, environment, file.Auth),
             Metrics = ResolveMetrics(line, environment),
+            AdminMode = ResolveSwitch("--admin-mode", line.AdminMode, AdminModeVariable, environment, file.AdminMode),
+            Pooling = ResolveSwitch("--pooling", line.Pooling, PoolingVariable, environment, file.Pooling),
             PrintConfig = line.PrintConfig,
         };
 
@@ -139,6 +143,12 @@ internal static class SettingsLoader
                 case "--statsd-interval-seconds":
                     line.StatsdIntervalSeconds = Value();
                     break;
+                case "--admin-mode":
+                    line.AdminMode = Value();
+                    break;
+                case "--pooling":
+                    line.Pooling = Value();
+                    break;
                 default:
                     throw new SettingsException($"Unknown option '{args[i]}'. Run with --help for the list of options.");
             }
@@ -212,9 +222,15 @@ internal static class SettingsLoader
                     case "auth":
                         values.Auth = AuthSettingsReader.ReadFile(property.Value, path);
                         break;
+                    case "adminMode":
+                        values.AdminMode = Boolean(property);
+                        break;
+                    case "pooling":
+                        values.Pooling = Boolean(property);
+                        break;
                     default:
                         throw new SettingsException(
-                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth).");
+                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth, adminMode, pooling).");
                 }
             }
 
@@ -223,11 +239,32 @@ internal static class SettingsLoader
 
         SettingsException Bad(string name) => new($"Config file '{path}': '{name}' has the wrong type.");
 
+        bool? Boolean(JsonProperty property) => property.Value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Bad(property.Name),
+        };
+
         string? String(JsonProperty property) => property.Value.ValueKind switch
         {
             JsonValueKind.Null => null,
             JsonValueKind.String => NonEmpty(property.Value.GetString()),
             _ => throw Bad(property.Name),
+        };
+    }
+
+    /// <summary>An on/off setting: the flag, else the environment variable, else the config file, else off.</summary>
+    private static bool ResolveSwitch(string option, string? flag, string variable, Func<string, string?> environment, bool? file)
+    {
+        var text = flag ?? NonEmpty(environment(variable));
+        return text?.ToUpperInvariant() switch
+        {
+            null => file ?? false,
+            "ON" or "TRUE" => true,
+            "OFF" or "FALSE" => false,
+            _ => throw new SettingsException($"{option} / {variable} must be 'on' or 'off' (got '{text}')."),
         };
     }
 
@@ -278,6 +315,10 @@ internal static class SettingsLoader
 
         public string? StatsdIntervalSeconds { get; set; }
 
+        public string? AdminMode { get; set; }
+
+        public string? Pooling { get; set; }
+
         public bool Help { get; set; }
 
         public bool PrintConfig { get; set; }
@@ -298,5 +339,9 @@ internal static class SettingsLoader
         public QueueLimits? Limits { get; set; }
 
         public Dictionary<string, JsonElement>? Auth { get; set; }
+
+        public bool? AdminMode { get; set; }
+
+        public bool? Pooling { get; set; }
     }
 }

@@ -57,6 +57,17 @@ internal static class Usage
                                    "servicePassword" (env {{AuthSettingsReader.ServicePasswordVariable}}), "serviceProject",
                                    "serviceDomain" (default "default"); also "cacheMaxEntries" ({{AuthSettings.DefaultCacheMaxEntries}}) and
                                    "timeoutSeconds" ({{AuthSettings.DefaultTimeoutSeconds}}; Keystone slower or unreachable: 503).
+              --pooling on|off     Zaqar's pooling (default off): new queues are placed on the pools of the catalog
+                                   (weighted; a queue's "_flavor" metadata picks among its flavor's pools) and every
+                                   request goes to its queue's pool. Pools are file:///absolute/dir (a FASTER store
+                                   there){{PoolSchemes()}}. The catalog is pools-catalog.jsonl in the data directory;
+                                   queues without a pool stay in the server's own store.
+                                   Env {{SettingsLoader.PoolingVariable}}. Config "pooling": true.
+              --admin-mode on|off  Zaqar's admin_mode (default off): serve the admin endpoints (/v2/pools and
+                                   /v2/flavors, which also need --pooling on) to admins only: under keystone a token
+                                   with the admin role, under noauth a request whose X-Roles header has admin;
+                                   others get 403. Off: those paths answer 404.
+                                   Env {{SettingsLoader.AdminModeVariable}}. Config "adminMode": true.
               --print-config       Print the effective settings (flags over environment over config file) as a
                                    config file would hold them, secrets as "***", and exit.
               --help               Print this text and exit.
@@ -78,6 +89,12 @@ internal static class Usage
 
             Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 on a startup failure, 2 on bad options.
             """);
+    }
+
+    private static string PoolSchemes()
+    {
+        var others = StoreFactories.Create(null, ServerSettings.DefaultDataDir).Select(f => f.Scheme).Where(s => s != "file").ToList();
+        return others.Count == 0 ? string.Empty : " or " + string.Join(", ", others.Select(s => s + "://..."));
     }
 
     private static string LimitLines() => string.Join(

@@ -30,6 +30,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly IAuthenticator _authenticator;
     private readonly NameCache _names = new();
     private readonly MetricsCollector? _metrics;
+    private readonly PoolsEndpoint? _pools;
+    private readonly FlavorsEndpoint? _flavors;
 
     private const string MetricsPath = "/metrics";
 
@@ -51,6 +53,11 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
         _v1 = new V1.V1Dispatcher(engine, _queues, _messages, _claims, _system, options);
         _metrics = options.Metrics;
+        if (options.AdminMode && options.Pools is { } pools)
+        {
+            _pools = new PoolsEndpoint(pools);
+            _flavors = new FlavorsEndpoint(pools);
+        }
     }
 
     /// <inheritdoc />
@@ -66,7 +73,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
             return;
         }
 
-        var matched = RouteTable.TryMatch(request.PathSpan, _names, out var route);
+        // Admin resources exist only in admin mode with pooling: otherwise they are unknown routes (404), as in Zaqar.
+        var matched = RouteTable.TryMatch(request.PathSpan, _names, out var route) && (_pools is not null || !RouteTable.IsAdmin(route.Kind));
         try
         {
             await DispatchAsync(request, response, matched, route, cancellationToken).ConfigureAwait(false);
@@ -104,6 +112,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
         // Authentication comes first, as Keystone's middleware wraps the whole Zaqar app; a request carrying
         // URL-Signature skips it (Zaqar's SignedHeadersAuth) and is checked against its signature below instead.
         string? tokenProject = null;
+        AuthResult? identity = null;
         if (!request.TryGetHeader("URL-Signature", out _))
         {
             var auth = await _authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
@@ -116,6 +125,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
             }
 
             tokenProject = auth.Project;
+            identity = auth;
         }
 
         if (!matched)
@@ -140,6 +150,12 @@ public sealed class ZaqarApiHandler : IHttpHandler
             ? HeaderRules.ProjectId(request, _engine.Limits, _names, optional: isV1)
             : HeaderRules.TokenProject(request, tokenProject);
         CheckMethod(request, route);
+        // Zaqar's policy (role:admin) runs in the resource, after its header hooks and method routing.
+        if (RouteTable.IsAdmin(route.Kind) && !AdminGate.IsAdmin(request, identity))
+        {
+            throw new ApiException(403, AdminGate.ForbiddenTitle, AdminGate.ForbiddenDescription);
+        }
+
         if (request.Method == "OPTIONS")
         {
             response.AddHeader("Allow", AllowHeader(route));
@@ -235,8 +251,50 @@ public sealed class ZaqarApiHandler : IHttpHandler
             case (RouteKind.Subscription, _):
                 await _subscriptions.DeleteAsync(context).ConfigureAwait(false);
                 break;
-            default:
+            case (RouteKind.SubscriptionConfirm, _):
                 await _subscriptions.ConfirmAsync(context).ConfigureAwait(false);
+                break;
+            default:
+                await DispatchAdminAsync(context).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async ValueTask DispatchAdminAsync(ApiContext context)
+    {
+        var pools = _pools!;
+        var flavors = _flavors!;
+        switch (context.Route.Kind, context.Request.Method)
+        {
+            case (RouteKind.Pools, _):
+                pools.List(context);
+                break;
+            case (RouteKind.Pool, "GET" or "HEAD"):
+                pools.Get(context);
+                break;
+            case (RouteKind.Pool, "PUT"):
+                await pools.PutAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Pool, "PATCH"):
+                await pools.PatchAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Pool, _):
+                pools.Delete(context);
+                break;
+            case (RouteKind.Flavors, _):
+                flavors.List(context);
+                break;
+            case (RouteKind.Flavor, "GET"):
+                flavors.Get(context);
+                break;
+            case (RouteKind.Flavor, "PUT"):
+                flavors.Put(context);
+                break;
+            case (RouteKind.Flavor, "PATCH"):
+                flavors.Patch(context);
+                break;
+            default:
+                flavors.Delete(context);
                 break;
         }
     }

@@ -34,4 +34,16 @@ public sealed record ZaqarApiOptions
     /// not serve <c>/metrics</c> (404).
     /// </summary>
     public Telemetry.MetricsCollector? Metrics { get; init; }
+
+    /// <summary>
+    /// Zaqar's <c>admin_mode</c>: serve the admin endpoints at all. Off (the default), they answer 404 like any unknown
+    /// route; on, each call also needs an admin (<see cref="AdminGate"/>), else 403.
+    /// </summary>
+    public bool AdminMode { get; init; }
+
+    /// <summary>
+    /// The pool and flavor catalog behind <c>/v2/pools</c> and <c>/v2/flavors</c> (Zaqar's <c>pooling</c>), or null
+    /// without pooling; those endpoints are served only in <see cref="AdminMode"/> with a catalog, as in Zaqar.
+    /// </summary>
+    public IPoolAdministration? Pools { get; init; }
 }

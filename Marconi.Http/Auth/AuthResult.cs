@@ -6,9 +6,10 @@ namespace Marconi.Http.Auth;
 /// </summary>
 public readonly record struct AuthResult
 {
-    private AuthResult(string? project, int failureStatus, string? title, string? description, string? challenge)
+    private AuthResult(string? project, int failureStatus, string? title, string? description, string? challenge, bool isAdmin = false)
     {
         Project = project;
+        IsAdmin = isAdmin;
         FailureStatus = failureStatus;
         FailureTitle = title;
         FailureDescription = description;
@@ -20,6 +21,12 @@ public readonly record struct AuthResult
 
     /// <summary>The project the request acts for; null with <see cref="TrustHeader"/> or a failure.</summary>
     public string? Project { get; }
+
+    /// <summary>
+    /// True when a token says the caller has the <c>admin</c> role (Keystone). Always false with
+    /// <see cref="TrustHeader"/>: under noauth the request's own X-Roles header says it (see <see cref="AdminGate"/>).
+    /// </summary>
+    public bool IsAdmin { get; }
 
     /// <summary>The HTTP status of a failure (401, 403, 503); 0 on success.</summary>
     public int FailureStatus { get; }
@@ -37,10 +44,12 @@ public readonly record struct AuthResult
     public bool Succeeded => FailureStatus == 0;
 
     /// <summary>Success: the request acts for <paramref name="project"/>, whatever its X-Project-ID says.</summary>
-    public static AuthResult ForProject(string project)
+    /// <param name="project">The token's project.</param>
+    /// <param name="isAdmin">True when the token carries the <c>admin</c> role.</param>
+    public static AuthResult ForProject(string project, bool isAdmin = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(project);
-        return new AuthResult(project, 0, null, null, null);
+        return new AuthResult(project, 0, null, null, null, isAdmin);
     }
 
     /// <summary>A failure answered with <paramref name="status"/> (at least 400).</summary>

@@ -6,7 +6,7 @@ namespace Marconi.Http.Auth;
 
 /// <summary>
 /// The <c>keystone</c> strategy: the request's X-Auth-Token is validated against Keystone v3 and the request acts for
-/// the token's project. Validations are cached until min(<see cref="KeystoneOptions.CacheDuration"/>, the token's
+/// the token's project (and is an admin when the token's roles include <c>admin</c>). Validations are cached until min(<see cref="KeystoneOptions.CacheDuration"/>, the token's
 /// <c>expires_at</c>) — Zaqar's "auth caching" — so a token revoked in Keystone keeps working here until its entry
 /// expires. Failures are not cached: every request with a bad token asks Keystone again (no lock-out of a token that
 /// becomes valid, at the price of a Keystone call per bad request). Keystone unreachable, slow or refusing the service
@@ -55,9 +55,9 @@ public sealed class KeystoneAuthenticator : IAuthenticator, IDisposable
         }
 
         // The cached path makes no string and no task.
-        if (_cache.TryGet(token, _time.GetUtcNow(), out var project))
+        if (_cache.TryGet(token, _time.GetUtcNow(), out var project, out var isAdmin))
         {
-            return new(AuthResult.ForProject(project));
+            return new(AuthResult.ForProject(project, isAdmin));
         }
 
         return new(ValidateAsync(new string(token), cancellationToken));
@@ -77,10 +77,10 @@ public sealed class KeystoneAuthenticator : IAuthenticator, IDisposable
                 if (_options.CacheDuration > TimeSpan.Zero)
                 {
                     var until = now + _options.CacheDuration;
-                    _cache.Add(token, validation.Project!, until < validation.ExpiresAt ? until : validation.ExpiresAt, now);
+                    _cache.Add(token, validation.Project!, validation.IsAdmin, until < validation.ExpiresAt ? until : validation.ExpiresAt, now);
                 }
 
-                return AuthResult.ForProject(validation.Project!);
+                return AuthResult.ForProject(validation.Project!, validation.IsAdmin);
             case TokenStatus.Invalid:
                 return Fail(validation.Reason);
             default:

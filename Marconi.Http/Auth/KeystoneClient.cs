@@ -107,7 +107,27 @@ internal sealed class KeystoneClient : IDisposable
             return TokenValidation.Invalid("The token is not scoped to a project.");
         }
 
-        return TokenValidation.Valid(id.GetString()!, expiresAt);
+        return TokenValidation.Valid(id.GetString()!, expiresAt, HasAdminRole(token));
+    }
+
+    /// <summary>True when the token's <c>roles</c> (Keystone v3: <c>[{"id", "name"}]</c>) include <c>admin</c>.</summary>
+    private static bool HasAdminRole(JsonElement token)
+    {
+        if (!token.TryGetProperty("roles", out var roles) || roles.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var role in roles.EnumerateArray())
+        {
+            if (role.ValueKind == JsonValueKind.Object && role.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+                && string.Equals(name.GetString(), AdminGate.AdminRole, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The fixed service token, or a cached or new password-based one; null when Keystone refused the password.</summary>

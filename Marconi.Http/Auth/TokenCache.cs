@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Marconi.Http.Auth;
 
 /// <summary>
-/// Successful token validations: token → (project, valid until). Bounded: an insert into a full cache first drops the
+/// Successful token validations: token → (project, admin role, valid until). Bounded: an insert into a full cache first drops the
 /// expired entries and, if it is still full, all of them (a rare, cheap reset rather than an LRU on every hit).
 /// Lookups take the header's characters without making a string.
 /// </summary>
@@ -24,14 +24,15 @@ internal sealed class TokenCache
     /// <summary>The number of entries (expired ones included until they are dropped).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>The project of a token validated before and still trusted at <paramref name="now"/>.</summary>
-    public bool TryGet(ReadOnlySpan<char> token, DateTimeOffset now, out string project)
+    /// <summary>The project (and whether it has the admin role) of a token validated before and still trusted at <paramref name="now"/>.</summary>
+    public bool TryGet(ReadOnlySpan<char> token, DateTimeOffset now, out string project, out bool isAdmin)
     {
         if (_lookup.TryGetValue(token, out var entry))
         {
             if (now < entry.ValidUntil)
             {
                 project = entry.Project;
+                isAdmin = entry.IsAdmin;
                 return true;
             }
 
@@ -42,17 +43,18 @@ internal sealed class TokenCache
         }
 
         project = string.Empty;
+        isAdmin = false;
         return false;
     }
 
-    public void Add(string token, string project, DateTimeOffset validUntil, DateTimeOffset now)
+    public void Add(string token, string project, bool isAdmin, DateTimeOffset validUntil, DateTimeOffset now)
     {
         if (Count >= _maxEntries)
         {
             Sweep(now);
         }
 
-        var entry = new Entry(project, validUntil);
+        var entry = new Entry(project, isAdmin, validUntil);
         if (_entries.TryAdd(token, entry))
         {
             Interlocked.Increment(ref _count);
@@ -85,5 +87,5 @@ internal sealed class TokenCache
         }
     }
 
-    private sealed record Entry(string Project, DateTimeOffset ValidUntil);
+    private sealed record Entry(string Project, bool IsAdmin, DateTimeOffset ValidUntil);
 }

@@ -1,9 +1,9 @@
 namespace Marconi.Http.Auth;
 
 /// <summary>Keystone's answer about one token, as the authenticator acts on it.</summary>
-internal readonly record struct TokenValidation(TokenStatus Status, string? Project, DateTimeOffset ExpiresAt, string Reason)
+internal readonly record struct TokenValidation(TokenStatus Status, string? Project, DateTimeOffset ExpiresAt, string Reason, bool IsAdmin = false)
 {
-    public static TokenValidation Valid(string project, DateTimeOffset expiresAt) => new(TokenStatus.Valid, project, expiresAt, string.Empty);
+    public static TokenValidation Valid(string project, DateTimeOffset expiresAt, bool isAdmin) => new(TokenStatus.Valid, project, expiresAt, string.Empty, isAdmin);
 
     public static TokenValidation Invalid(string reason) => new(TokenStatus.Invalid, null, default, reason);
 

@@ -30,8 +30,10 @@ public sealed class PooledQueueStoreTests
         var dirB = Path.Combine(root.Path, "b");
         await using (var store = await OpenAsync(root))
         {
-            store.Catalog.PutPool(new PoolDefinition("a", FileUri(dirA), 1, "fa", "{}"));
-            store.Catalog.PutPool(new PoolDefinition("b", FileUri(dirB), 1, "fb", "{}"));
+            store.Catalog.PutPool(new PoolDefinition("a", FileUri(dirA), 1, null, "{}"));
+            store.Catalog.PutPool(new PoolDefinition("b", FileUri(dirB), 1, null, "{}"));
+            Assert.Equal(CatalogOutcome.Created, store.Catalog.PutFlavor(new FlavorDefinition("fa", "{}"), ["a"], out _));
+            Assert.Equal(CatalogOutcome.Created, store.Catalog.PutFlavor(new FlavorDefinition("fb", "{}"), ["b"], out _));
             Assert.True(await store.CreateQueueAsync("p", "qa", WithFlavor("fa"), None));
             Assert.True(await store.CreateQueueAsync("p", "qb", WithFlavor("fb"), None));
             await store.PostMessagesAsync("p", "qa", Guid.NewGuid(), [new MessageDraft("\"to-a\""u8.ToArray(), 300, 0)], WriteDurability.Durable, None);
@@ -90,8 +92,10 @@ public sealed class PooledQueueStoreTests
         using var root = new TempDirectory();
         await using var store = await OpenAsync(root);
         await store.CreateQueueAsync("p", "b-default", QueueMetadata.Empty, None);
-        store.Catalog.PutPool(new PoolDefinition("x", FileUri(Path.Combine(root.Path, "x")), 1, "fx", "{}"));
-        store.Catalog.PutPool(new PoolDefinition("y", FileUri(Path.Combine(root.Path, "y")), 1, "fy", "{}"));
+        store.Catalog.PutPool(new PoolDefinition("x", FileUri(Path.Combine(root.Path, "x")), 1, null, "{}"));
+        store.Catalog.PutPool(new PoolDefinition("y", FileUri(Path.Combine(root.Path, "y")), 1, null, "{}"));
+        store.Catalog.PutFlavor(new FlavorDefinition("fx", "{}"), ["x"], out _);
+        store.Catalog.PutFlavor(new FlavorDefinition("fy", "{}"), ["y"], out _);
         await store.CreateQueueAsync("p", "a-x", WithFlavor("fx"), None);
         await store.CreateQueueAsync("p", "c-y", WithFlavor("fy"), None);
         await store.CreateQueueAsync("p", "d-x", WithFlavor("fx"), None);
@@ -137,7 +141,7 @@ public sealed class PooledQueueStoreTests
         using (var catalog = PoolCatalog.Open(root.Path))
         {
             catalog.PutPool(new PoolDefinition("kept", "file:///tmp/kept", 3, null, "{}"));
-            catalog.PutFlavor(new FlavorDefinition("gold", "{\"durable\":true}"));
+            catalog.PutFlavor(new FlavorDefinition("gold", "{\"durable\":true}"), ["kept"], out _);
         }
 
         File.AppendAllText(Path.Combine(root.Path, PoolCatalog.FileName), "{\"op\":\"pool\",\"name\":\"tor");
@@ -145,12 +149,13 @@ public sealed class PooledQueueStoreTests
         {
             Assert.Equal("kept", Assert.Single(catalog.Pools).Name);
             Assert.Equal("{\"durable\":true}", catalog.GetFlavor("gold")!.CapabilitiesJson);
+            Assert.Equal("gold", catalog.GetPool("kept")!.Flavor);
             catalog.PutPool(new PoolDefinition("after", "file:///tmp/after", 1, null, "{}"));
         }
 
         using var last = PoolCatalog.Open(root.Path);
         Assert.Equal(["after", "kept"], last.Pools.Select(p => p.Name));
-        Assert.True(last.DeletePool("after"));
-        Assert.False(last.DeletePool("after"));
+        Assert.Equal(CatalogOutcome.Deleted, last.DeletePool("after"));
+        Assert.Equal(CatalogOutcome.NotFound, last.DeletePool("after"));
     }
 }

@@ -36,6 +36,10 @@ internal enum RouteKind
     Subscriptions,
     Subscription,
     SubscriptionConfirm,
+    Pools,
+    Pool,
+    Flavors,
+    Flavor,
 }
 
 /// <summary>A matched route: the resource, the version and the path parameters.</summary>
@@ -65,7 +69,16 @@ internal static class RouteTable
         new(RouteKind.Subscriptions, "queues/{queue}/subscriptions", V2Only, ["GET", "POST"]),
         new(RouteKind.Subscription, "queues/{queue}/subscriptions/{id}", V2Only, ["GET", "PATCH", "DELETE"]),
         new(RouteKind.SubscriptionConfirm, "queues/{queue}/subscriptions/{id}/confirm", V2Only, ["PUT"]),
+
+        // Admin resources: served only in admin mode with pooling on (ZaqarApiHandler answers 404 otherwise).
+        new(RouteKind.Pools, "pools", V2Only, ["GET"]),
+        new(RouteKind.Pool, "pools/{id}", V2Only, ["GET", "HEAD", "PUT", "PATCH", "DELETE"]),
+        new(RouteKind.Flavors, "flavors", V2Only, ["GET"]),
+        new(RouteKind.Flavor, "flavors/{id}", V2Only, ["GET", "PUT", "PATCH", "DELETE"]),
     ];
+
+    /// <summary>True for the admin resources (pools and flavors).</summary>
+    public static bool IsAdmin(RouteKind kind) => kind is RouteKind.Pools or RouteKind.Pool or RouteKind.Flavors or RouteKind.Flavor;
 
     private const int V2Only = 1;
     private const int V11Only = 2;

@@ -22,7 +22,7 @@ internal sealed class FakeKeystone : IHttpHandler, IAsyncDisposable
     public const string ServiceUser = "marconi";
     public const string ServicePassword = "service-secret";
 
-    private readonly ConcurrentDictionary<string, (string? Project, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Project, DateTimeOffset ExpiresAt, string[] Roles)> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _serviceTokens = new(StringComparer.Ordinal);
     private HttpServer? _server;
     private int _validations;
@@ -51,7 +51,8 @@ internal sealed class FakeKeystone : IHttpHandler, IAsyncDisposable
         return keystone;
     }
 
-    public void AddToken(string token, string? project, DateTimeOffset expiresAt) => _tokens[token] = (project, expiresAt);
+    /// <summary>A token Keystone validates, with the given role names (Keystone lists them as <c>{"id", "name"}</c>).</summary>
+    public void AddToken(string token, string? project, DateTimeOffset expiresAt, params string[] roles) => _tokens[token] = (project, expiresAt, roles);
 
     public void Revoke(string token) => _tokens.TryRemove(token, out _);
 
@@ -103,7 +104,8 @@ internal sealed class FakeKeystone : IHttpHandler, IAsyncDisposable
         }
 
         var project = token.Project is null ? string.Empty : $$$""", "project": {"id": "{{{token.Project}}}", "name": "p", "domain": {"id": "default"}}""";
-        Answer(response, 200, $$$"""{"token": {"methods": ["password"], "expires_at": "{{{Iso(token.ExpiresAt)}}}"{{{project}}}}}""");
+        var roles = string.Join(", ", token.Roles.Select(r => $$$"""{"id": "{{{Guid.NewGuid():N}}}", "name": "{{{r}}}"}"""));
+        Answer(response, 200, $$$"""{"token": {"methods": ["password"], "roles": [{{{roles}}}], "expires_at": "{{{Iso(token.ExpiresAt)}}}"{{{project}}}}}""");
     }
 
     private void Login(HttpRequest request, HttpResponse response)

@@ -1,0 +1,15 @@
+using Marconi.Pooling;
+using Microsoft.Extensions.Logging;
+
+namespace Marconi.Server;
+
+/// <summary>The storage drivers a pool URI can name: one factory per scheme. A new driver is one more line here.</summary>
+internal static class StoreFactories
+{
+    /// <param name="loggerFactory">Where the opened stores log.</param>
+    /// <param name="dataDir">The server's own data directory, which no pool may share.</param>
+    public static IReadOnlyList<IQueueStoreFactory> Create(ILoggerFactory? loggerFactory, string dataDir) =>
+    [
+        new FasterStoreFactory(loggerFactory, dataDir),
+    ];
+}
