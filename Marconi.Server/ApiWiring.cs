@@ -14,8 +14,8 @@ internal static class ApiWiring
     private const int BodyFramingAllowance = 8_192;
 
     /// <summary>The API with the configured signed-URL key and authenticator; its body limits follow the engine's limits.</summary>
-    public static IHttpHandler CreateHandler(QueueEngine engine, ServerSettings settings, IAuthenticator? authenticator = null, MetricsCollector? metrics = null) =>
-        new ZaqarApiHandler(engine, new ZaqarApiOptions { SignedUrlSecretKey = settings.SignedUrlKey, Authenticator = authenticator, Metrics = metrics });
+    public static IHttpHandler CreateHandler(QueueEngine engine, ServerSettings settings, IAuthenticator? authenticator = null, MetricsCollector? metrics = null, ILogger? accessLog = null) =>
+        new ZaqarApiHandler(engine, new ZaqarApiOptions { SignedUrlSecretKey = settings.SignedUrlKey, Authenticator = authenticator, Metrics = metrics, AccessLog = accessLog });
 
     /// <summary>The configured strategy: <see cref="NoAuthAuthenticator"/> or a <see cref="KeystoneAuthenticator"/> (dispose it).</summary>
     public static IAuthenticator CreateAuthenticator(AuthSettings auth, TimeProvider time, ILoggerFactory loggerFactory)

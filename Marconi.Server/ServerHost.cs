@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Marconi.Core;
 using Marconi.Http.Server;
 using Marconi.Http.Telemetry;
+using Marconi.Server.Logging;
 using Marconi.Storage.Faster;
 using Microsoft.Extensions.Logging;
 
@@ -18,11 +19,24 @@ internal static class ServerHost
 
     public static async Task<int> RunAsync(ServerSettings settings)
     {
-        // Logs go to stderr so stdout carries only the "listening" lines scripts wait for.
+        // Log lines go to stdout with the "listening" lines scripts wait for: each event is one whole line (line breaks
+        // inside are escaped), written under Console.Out's lock, so a reader matching the listening line sees it intact.
+        LogWriter logWriter;
+        try
+        {
+            logWriter = new LogWriter(settings.Logging.Format, Console.Out, settings.Logging.File, settings.Logging.Syslog);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException)
+        {
+            await Console.Error.WriteLineAsync($"marconi-server: 'logging.file' / 'logging.syslog': cannot open the log sink: {ex.Message}");
+            return 2;
+        }
+
+        await using var disposeLogWriter = logWriter;
         using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(LogLevel.Information)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddProvider(new MarconiLoggerProvider(logWriter, settings.Logging.Level)));
+        var accessLog = settings.Logging.AccessLog ? loggerFactory.CreateLogger(MarconiLoggerProvider.AccessLogCategory) : null;
 
         X509Certificate2? certificate;
         try
@@ -63,7 +77,7 @@ internal static class ServerHost
                     ServerCertificate = certificate,
                     MaxRequestBodySize = ApiWiring.MaxRequestBodySize(engine.Limits),
                 };
-                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null), options, loggerFactory.CreateLogger<HttpServer>());
+                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null, accessLog), options, loggerFactory.CreateLogger<HttpServer>());
 
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

@@ -31,6 +31,9 @@ internal sealed record ServerSettings
     /// <summary>Whether /metrics is served and where statsd pushes go.</summary>
     public MetricsSettings Metrics { get; init; } = new();
 
+    /// <summary>Log format, level, access log and the optional file and syslog sinks.</summary>
+    public LoggingSettings Logging { get; init; } = new();
+
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }
 

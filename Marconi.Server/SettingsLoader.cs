@@ -13,8 +13,6 @@ internal static class SettingsLoader
     public const string DataDirVariable = "MARCONI_DATA_DIR";
     public const string ConfigVariable = "MARCONI_CONFIG";
     public const string SignedUrlKeyVariable = "MARCONI_SIGNED_URL_KEY";
-    public const string MetricsVariable = "MARCONI_METRICS";
-    public const string StatsdVariable = "MARCONI_STATSD";
 
     public static ServerSettings Load(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -42,7 +40,8 @@ internal static class SettingsLoader
                 ?? NonEmpty(environment(SignedUrlKeyVariable)) ?? file.SignedUrlKey,
             Limits = file.Limits ?? QueueLimits.Default,
             Auth = AuthSettingsReader.Resolve(line.Auth, environment, file.Auth),
-            Metrics = ResolveMetrics(line, environment),
+            Metrics = MetricsSettingsReader.Resolve(line.Metrics, environment, file.Metrics),
+            Logging = LoggingSettingsReader.Resolve(line.Logging, environment, file.Logging),
             PrintConfig = line.PrintConfig,
         };
 
@@ -131,13 +130,28 @@ internal static class SettingsLoader
                     line.Auth["cacheSeconds"] = Value();
                     break;
                 case "--metrics":
-                    line.Metrics = Value();
+                    line.Metrics["enabled"] = Value();
                     break;
                 case "--statsd":
-                    line.Statsd = Value();
+                    line.Metrics["statsd"] = Value();
                     break;
                 case "--statsd-interval-seconds":
-                    line.StatsdIntervalSeconds = Value();
+                    line.Metrics["statsdIntervalSeconds"] = Value();
+                    break;
+                case "--log-format":
+                    line.Logging["format"] = Value();
+                    break;
+                case "--log-level":
+                    line.Logging["level"] = Value();
+                    break;
+                case "--access-log":
+                    line.Logging["accessLog"] = Value();
+                    break;
+                case "--log-file":
+                    line.Logging["file"] = Value();
+                    break;
+                case "--log-syslog":
+                    line.Logging["syslog"] = Value();
                     break;
                 default:
                     throw new SettingsException($"Unknown option '{args[i]}'. Run with --help for the list of options.");
@@ -212,9 +226,15 @@ internal static class SettingsLoader
                     case "auth":
                         values.Auth = AuthSettingsReader.ReadFile(property.Value, path);
                         break;
+                    case "logging":
+                        values.Logging = LoggingSettingsReader.ReadFile(property.Value, path);
+                        break;
+                    case "metrics":
+                        values.Metrics = MetricsSettingsReader.ReadFile(property.Value, path);
+                        break;
                     default:
                         throw new SettingsException(
-                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth).");
+                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth, logging, metrics).");
                 }
             }
 
@@ -228,30 +248,6 @@ internal static class SettingsLoader
             JsonValueKind.Null => null,
             JsonValueKind.String => NonEmpty(property.Value.GetString()),
             _ => throw Bad(property.Name),
-        };
-    }
-
-    private static MetricsSettings ResolveMetrics(CommandLine line, Func<string, string?> environment)
-    {
-        var enabled = (line.Metrics ?? NonEmpty(environment(MetricsVariable)))?.ToUpperInvariant() switch
-        {
-            null or "ON" => true,
-            "OFF" => false,
-            var other => throw new SettingsException($"--metrics / {MetricsVariable} must be 'on' or 'off' (got '{other}')."),
-        };
-        var statsd = line.Statsd ?? NonEmpty(environment(StatsdVariable));
-        var interval = MetricsSettings.DefaultStatsdIntervalSeconds;
-        if (line.StatsdIntervalSeconds is { } text
-            && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out interval) || interval < 1 || interval > 3600))
-        {
-            throw new SettingsException($"--statsd-interval-seconds must be an integer from 1 to 3600 (got '{text}').");
-        }
-
-        return new MetricsSettings
-        {
-            Enabled = enabled,
-            Statsd = statsd is null ? null : EndpointParser.Parse(statsd),
-            StatsdIntervalSeconds = interval,
         };
     }
 
@@ -272,11 +268,11 @@ internal static class SettingsLoader
         /// <summary>The auth options given, by their config key.</summary>
         public Dictionary<string, string> Auth { get; } = new(StringComparer.Ordinal);
 
-        public string? Metrics { get; set; }
+        /// <summary>The metrics options given, by their config key.</summary>
+        public Dictionary<string, string> Metrics { get; } = new(StringComparer.Ordinal);
 
-        public string? Statsd { get; set; }
-
-        public string? StatsdIntervalSeconds { get; set; }
+        /// <summary>The logging options given, by their config key.</summary>
+        public Dictionary<string, string> Logging { get; } = new(StringComparer.Ordinal);
 
         public bool Help { get; set; }
 
@@ -298,5 +294,9 @@ internal static class SettingsLoader
         public QueueLimits? Limits { get; set; }
 
         public Dictionary<string, JsonElement>? Auth { get; set; }
+
+        public Dictionary<string, JsonElement>? Logging { get; set; }
+
+        public Dictionary<string, JsonElement>? Metrics { get; set; }
     }
 }

@@ -28,7 +28,7 @@ namespace Marconi.Storage.Faster;
 /// <para>A storage fault makes the store refuse writes, keep serving reads and rebuild itself from disk until the log
 /// commits again (see FasterQueueStore.Faults.cs).</para>
 /// </remarks>
-public sealed partial class FasterQueueStore : IQueueStore
+public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
 {
     private const string StoreTagFileName = "store.tag";
     private const string LogDirectoryName = "log";
@@ -107,6 +107,7 @@ public sealed partial class FasterQueueStore : IQueueStore
             LogOpened(logger, directory, parts.State.QueueCount, recovery.MessagesRecovered, recovery.RecordsReplayed, recovery.RecordsDropped, recovery.Duration.TotalMilliseconds);
             store._maintenance = Task.Run(store.RunMaintenanceAsync, CancellationToken.None);
             store._supervisor = Task.Run(store.SuperviseStorageAsync, CancellationToken.None);
+            Telemetry.StoreMetrics.Opened(store, directory);
             return store;
         }
         catch
@@ -195,6 +196,7 @@ public sealed partial class FasterQueueStore : IQueueStore
             return;
         }
 
+        Telemetry.StoreMetrics.Closed(this);
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var background in (Task[])[_supervisor, _maintenance])
         {

@@ -10,7 +10,7 @@ internal static class RouteLabels
     private static readonly string[] Labels =
     [
         "versions", "home", "ping", "health", "queues", "queue", "queue_stats", "queue_metadata", "queue_purge",
-        "queue_share", "messages", "message", "claims", "claim", "subscriptions", "subscription", "subscription_confirm",
+        "queue_share", "messages", "message", "claims", "claim", "subscriptions", "subscription", "subscription_confirm", "stats",
     ];
 
     public static string Of(RouteKind kind) => Labels[(int)kind];

@@ -25,11 +25,13 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly SubscriptionsEndpoint _subscriptions;
     private readonly SystemEndpoint _system;
     private readonly ShareEndpoint _share;
+    private readonly StatsEndpoint _stats;
     private readonly V1.V1Dispatcher _v1;
     private readonly string? _signedUrlSecretKey;
     private readonly IAuthenticator _authenticator;
     private readonly NameCache _names = new();
     private readonly MetricsCollector? _metrics;
+    private readonly Microsoft.Extensions.Logging.ILogger? _accessLog;
 
     private const string MetricsPath = "/metrics";
 
@@ -51,6 +53,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
         _share = new ShareEndpoint(options.SignedUrlSecretKey, engine.TimeProvider);
         _v1 = new V1.V1Dispatcher(engine, _queues, _messages, _claims, _system, options);
         _metrics = options.Metrics;
+        _accessLog = options.AccessLog;
+        _stats = new StatsEndpoint(engine);
     }
 
     /// <inheritdoc />
@@ -63,6 +67,11 @@ public sealed class ZaqarApiHandler : IHttpHandler
         if (_metrics is not null && request.PathSpan.SequenceEqual(MetricsPath))
         {
             MetricsEndpoint.Write(request, response, _metrics);
+            if (_accessLog is not null)
+            {
+                AccessLog.Write(_accessLog, request, response, started);
+            }
+
             return;
         }
 
@@ -96,6 +105,10 @@ public sealed class ZaqarApiHandler : IHttpHandler
 
         JsonResponse.Finish(response);
         HttpMetrics.RecordRequest(matched ? RouteLabels.Of(route.Kind) : RouteLabels.Unmatched, request.Method, response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (_accessLog is not null)
+        {
+            AccessLog.Write(_accessLog, request, response, started);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -139,6 +152,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
         var project = tokenProject is null
             ? HeaderRules.ProjectId(request, _engine.Limits, _names, optional: isV1)
             : HeaderRules.TokenProject(request, tokenProject);
+        response.Project = project;
+        response.ClientId = clientId;
         CheckMethod(request, route);
         if (request.Method == "OPTIONS")
         {
@@ -168,6 +183,9 @@ public sealed class ZaqarApiHandler : IHttpHandler
                 break;
             case (RouteKind.Health, _):
                 await _system.HealthAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Stats, _):
+                await _stats.GetAsync(context).ConfigureAwait(false);
                 break;
             case (RouteKind.Queues, _):
                 await _queues.ListAsync(context).ConfigureAwait(false);

@@ -34,4 +34,10 @@ public sealed record ZaqarApiOptions
     /// not serve <c>/metrics</c> (404).
     /// </summary>
     public Telemetry.MetricsCollector? Metrics { get; init; }
+
+    /// <summary>
+    /// The access log: one Information event per request (method, path without its query, status, response body
+    /// bytes, duration, project, client id), or null for none. When null a request pays one null check for it.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILogger? AccessLog { get; init; }
 }

@@ -36,6 +36,7 @@ internal enum RouteKind
     Subscriptions,
     Subscription,
     SubscriptionConfirm,
+    Stats,
 }
 
 /// <summary>A matched route: the resource, the version and the path parameters.</summary>
@@ -65,6 +66,7 @@ internal static class RouteTable
         new(RouteKind.Subscriptions, "queues/{queue}/subscriptions", V2Only, ["GET", "POST"]),
         new(RouteKind.Subscription, "queues/{queue}/subscriptions/{id}", V2Only, ["GET", "PATCH", "DELETE"]),
         new(RouteKind.SubscriptionConfirm, "queues/{queue}/subscriptions/{id}/confirm", V2Only, ["PUT"]),
+        new(RouteKind.Stats, "stats", V2Only, ["GET"]),
     ];
 
     private const int V2Only = 1;
