@@ -11,7 +11,7 @@ namespace Marconi.Storage.Faster;
 public sealed partial class FasterQueueStore
 {
     private long _lastCheckpointTail;
-    private long _reclaimedUntil = -1;
+    private long _reclaimedUntil;
     private long _lastCheckpointTicks = Environment.TickCount64;
 
     // A segment found too live to relocate is counted again after this many maintenance ticks, not every tick: it
@@ -51,7 +51,7 @@ public sealed partial class FasterQueueStore
             ThrowIfStorageUnavailable();
             SweepAll();
             await RelocateAsync(force: true, cancellationToken).ConfigureAwait(false);
-            StoreMetrics.Compactions.Add(1, new KeyValuePair<string, object?>("trigger", "explicit"));
+            StoreMetrics.CountCompaction(_fullDirectory, "explicit");
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
             Truncate();
         }
@@ -88,7 +88,7 @@ public sealed partial class FasterQueueStore
                 var relocated = await RelocateAsync(force: false, token).ConfigureAwait(false);
                 if (relocated)
                 {
-                    StoreMetrics.Compactions.Add(1, new KeyValuePair<string, object?>("trigger", "maintenance"));
+                    StoreMetrics.CountCompaction(_fullDirectory, "maintenance");
                 }
 
                 var grown = _journal.TailAddress - _lastCheckpointTail;
@@ -211,13 +211,9 @@ public sealed partial class FasterQueueStore
 
         // Measured against the last begin seen rather than around the call: the log may move its begin lazily.
         var begin = _journal.BeginAddress;
-        if (_reclaimedUntil < 0)
+        if (begin > _reclaimedUntil)
         {
-            _reclaimedUntil = begin;
-        }
-        else if (begin > _reclaimedUntil)
-        {
-            StoreMetrics.ReclaimedBytes.Add(begin - _reclaimedUntil);
+            StoreMetrics.CountReclaimed(_fullDirectory, begin - _reclaimedUntil);
             _reclaimedUntil = begin;
         }
     }

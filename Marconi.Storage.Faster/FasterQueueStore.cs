@@ -44,6 +44,9 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
     private readonly FasterQueueStoreOptions _options;
     private readonly uint _storeTag;
     private readonly string _directory;
+
+    // The directory as metrics name it (one store per directory).
+    private readonly string _fullDirectory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
     private Task _maintenance = Task.CompletedTask;
@@ -53,6 +56,7 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
     private FasterQueueStore(string directory, FasterQueueStoreOptions options, ILogger logger, ILogger journalLogger, StoreParts parts, uint storeTag)
     {
         _directory = directory;
+        _fullDirectory = Path.GetFullPath(directory);
         _options = options;
         _logger = logger;
         _journalLogger = journalLogger;
@@ -60,6 +64,7 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
         _state = parts.State;
         _checkpoints = parts.Checkpoints;
         _lastCheckpointTail = parts.CheckpointedTail;
+        _reclaimedUntil = parts.Journal.BeginAddress;
         _storeTag = storeTag;
         Recovery = parts.Recovery;
     }
@@ -107,7 +112,7 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
             LogOpened(logger, directory, parts.State.QueueCount, recovery.MessagesRecovered, recovery.RecordsReplayed, recovery.RecordsDropped, recovery.Duration.TotalMilliseconds);
             store._maintenance = Task.Run(store.RunMaintenanceAsync, CancellationToken.None);
             store._supervisor = Task.Run(store.SuperviseStorageAsync, CancellationToken.None);
-            Telemetry.StoreMetrics.Opened(store, directory);
+            Telemetry.StoreMetrics.Opened(store, store._fullDirectory);
             return store;
         }
         catch

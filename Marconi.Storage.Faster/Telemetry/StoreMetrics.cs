@@ -22,11 +22,11 @@ public static class StoreMetrics
     public static readonly Counter<long> MessagesExpired =
         Meter.CreateCounter<long>("marconi.messages.expired", "{message}", "Messages the store dropped because their ttl ran out.");
 
-    /// <summary>Compaction passes that copied live messages off old log segments (tag: trigger, maintenance or explicit).</summary>
+    /// <summary>Compaction passes (tags: directory; trigger, maintenance or explicit).</summary>
     public static readonly Counter<long> Compactions =
         Meter.CreateCounter<long>("marconi.store.compactions", "{run}", "Compaction passes: explicit ones, and maintenance passes that moved live messages off old segments.");
 
-    /// <summary>Log bytes dropped from the head of the log by truncation.</summary>
+    /// <summary>Log bytes dropped from the head of the log by truncation (tag: directory).</summary>
     public static readonly Counter<long> ReclaimedBytes =
         Meter.CreateCounter<long>("marconi.store.compaction.reclaimed", "By", "Log bytes dropped from the head of the log by truncation.");
 
@@ -34,7 +34,13 @@ public static class StoreMetrics
     public static readonly ObservableGauge<long> LogSize =
         Meter.CreateObservableGauge("marconi.store.log.size", ObserveLogSizes, "By", "Bytes between the log's begin and tail addresses.");
 
-    internal static void Opened(FasterQueueStore store, string directory) => OpenStores[store] = Path.GetFullPath(directory);
+    internal static void Opened(FasterQueueStore store, string directory) => OpenStores[store] = directory;
+
+    internal static void CountCompaction(string directory, string trigger) =>
+        Compactions.Add(1, new KeyValuePair<string, object?>("directory", directory), new KeyValuePair<string, object?>("trigger", trigger));
+
+    internal static void CountReclaimed(string directory, long bytes) =>
+        ReclaimedBytes.Add(bytes, new KeyValuePair<string, object?>("directory", directory));
 
     internal static void Closed(FasterQueueStore store) => OpenStores.TryRemove(store, out _);
 
