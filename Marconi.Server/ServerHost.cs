@@ -38,6 +38,9 @@ internal static class ServerHost
             .AddProvider(new MarconiLoggerProvider(logWriter, settings.Logging.Level)));
         var accessLog = settings.Logging.AccessLog ? loggerFactory.CreateLogger(MarconiLoggerProvider.AccessLogCategory) : null;
 
+        // Listening before the store opens, so what recovery counts (messages that expired while it was closed) is seen.
+        using var metrics = settings.Metrics.Enabled || settings.Metrics.Statsd is not null ? new MetricsCollector() : null;
+
         X509Certificate2? certificate;
         try
         {
@@ -67,7 +70,6 @@ internal static class ServerHost
                 var engine = new QueueEngine(store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
                 var authenticator = ApiWiring.CreateAuthenticator(settings.Auth, engine.TimeProvider, loggerFactory);
                 using var disposeAuthenticator = authenticator as IDisposable;
-                using var metrics = settings.Metrics.Enabled || settings.Metrics.Statsd is not null ? new MetricsCollector() : null;
                 await using var statsd = settings.Metrics.Statsd is { } statsdTarget
                     ? new StatsdPusher(metrics!, statsdTarget, TimeSpan.FromSeconds(settings.Metrics.StatsdIntervalSeconds))
                     : null;
