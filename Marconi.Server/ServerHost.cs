@@ -36,6 +36,7 @@ internal static class ServerHost
         using var loggerFactory = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(LogLevel.Trace)
             .AddProvider(new MarconiLoggerProvider(logWriter, settings.Logging.Level)));
+        var serverLogger = loggerFactory.CreateLogger("Marconi.Server");
         var accessLog = settings.Logging.AccessLog ? loggerFactory.CreateLogger(MarconiLoggerProvider.AccessLogCategory) : null;
 
         // Listening before the store opens, so what recovery counts (messages that expired while it was closed) is seen.
@@ -95,7 +96,7 @@ internal static class ServerHost
                     return 1;
                 }
 
-                WarnAboutNoAuth(settings, server.BoundEndpoints, loggerFactory.CreateLogger("Marconi.Server"));
+                WarnAboutNoAuth(settings, server.BoundEndpoints, serverLogger);
                 var scheme = certificate is null ? "http" : "https";
                 foreach (var endpoint in server.BoundEndpoints)
                 {
@@ -103,6 +104,7 @@ internal static class ServerHost
                 }
 
                 await stop.Task;
+                ServerLog.Stopping(serverLogger, DrainTimeout.TotalSeconds);
                 await server.StopAsync(DrainTimeout);
 
                 void Stop(PosixSignalContext context)
@@ -114,6 +116,7 @@ internal static class ServerHost
             }
         }
 
+        ServerLog.Stopped(serverLogger);
         return 0;
     }
 

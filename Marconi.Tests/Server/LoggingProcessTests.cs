@@ -41,6 +41,11 @@ public sealed partial class LoggingProcessTests
             Assert.Equal(JsonValueKind.Object, root.GetProperty("state").ValueKind);
         }
 
+        // Shutdown is logged too, and the writer drains before the process exits.
+        var eventIds = events.Select(EventId).ToList();
+        Assert.Contains(401, eventIds);
+        Assert.Equal(402, eventIds[^1]);
+
         var access = AccessEvents(events).Single(e => e.GetProperty("state").GetProperty("Method").GetString() == "POST");
         var state = access.GetProperty("state");
         Assert.Equal("/v2/queues/logs/messages", state.GetProperty("Path").GetString());
@@ -142,6 +147,12 @@ public sealed partial class LoggingProcessTests
         Assert.Contains("category=\"Marconi.Access\"", match.Groups["sd"].Value, StringComparison.Ordinal);
         Assert.Contains("Project=\"syslog-project\"", match.Groups["sd"].Value, StringComparison.Ordinal);
         Assert.StartsWith("POST /v2/queues/syslogged/messages 201 ", match.Groups["msg"].Value, StringComparison.Ordinal);
+    }
+
+    private static int EventId(string jsonLine)
+    {
+        using var document = JsonDocument.Parse(jsonLine);
+        return document.RootElement.GetProperty("eventId").GetInt32();
     }
 
     private static IEnumerable<JsonElement> AccessEvents(IEnumerable<string> lines)
