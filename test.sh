@@ -70,7 +70,7 @@ for _ in $(seq 1 120); do
   grep -q 'Marconi listening on' "$log/server.txt" && break
   sleep 0.5
 done
-url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log/server.txt" | head -1)
+url=$(grep -oE '^Marconi listening on http://127\.0\.0\.1:[0-9]+' "$log/server.txt" | head -1 | sed 's/^Marconi listening on //')
 [[ -n $url ]] || { echo "test.sh: the server did not start for the load smoke" >&2; cat "$log/server.txt" >&2; exit 1; }
 dotnet Marconi.Load/bin/Release/net10.0/marconi-load.dll --url "$url" --producers 2 --consumers 2 --observers 1 \
   --warmup 1 --duration 2 | tee "$log/load.txt"

@@ -70,7 +70,7 @@ internal sealed class Campaign(CrashOptions options, string serverDll, string da
                     await Task.Delay(recoveryKillMs);
                     if (recovering.HasExited)
                     {
-                        throw new ServerFailedException($"the server (pid {recovering.Id}) exited by itself with code {recovering.ExitCode} during recovery; stderr:\n{recovering.Stderr}");
+                        throw new ServerFailedException($"the server (pid {recovering.Id}) exited by itself with code {recovering.ExitCode} during recovery; output:\n{recovering.Output}");
                     }
 
                     await recovering.KillAsync(KillTimeout);
@@ -132,7 +132,7 @@ internal sealed class Campaign(CrashOptions options, string serverDll, string da
         await Task.Delay(runMs);
         if (server.HasExited)
         {
-            throw new ServerFailedException($"the server (pid {server.Id}) exited by itself with code {server.ExitCode} under load; stderr:\n{server.Stderr}");
+            throw new ServerFailedException($"the server (pid {server.Id}) exited by itself with code {server.ExitCode} under load; output:\n{server.Output}");
         }
 
         // Kill first, stop the workers after: the kill must find requests in flight.
@@ -163,7 +163,7 @@ internal sealed class Campaign(CrashOptions options, string serverDll, string da
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
-            throw new ServerFailedException($"the server (pid {server.Id}) listens on {url} but does not answer /v2/ping: {e.Message}; stderr:\n{server.Stderr}");
+            throw new ServerFailedException($"the server (pid {server.Id}) listens on {url} but does not answer /v2/ping: {e.Message}; output:\n{server.Output}");
         }
 
         throw new ServerFailedException($"the server (pid {server.Id}) listens on {url} but /v2/ping does not answer 204");

@@ -9,18 +9,18 @@ internal sealed class ServerFailedException(string message) : Exception(message)
 
 /// <summary>
 /// One run of the server binary (<c>dotnet marconi-server.dll --listen 127.0.0.1:PORT --data-dir DIR</c>): started,
-/// its "Marconi listening on" line read from stdout, its stderr kept (the start and the latest part) for failure
-/// reports, and killed with SIGKILL (<see cref="Process.Kill()"/> on Linux).
+/// its "Marconi listening on" line read from stdout, its output (log lines on stdout, errors on stderr) kept (the
+/// start and the latest part) for failure reports, and killed with SIGKILL (<see cref="Process.Kill()"/> on Linux).
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private const string ListeningPrefix = "Marconi listening on ";
-    private const int StderrKeep = 16 * 1024;
+    private const int OutputKeep = 16 * 1024;
 
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly StringBuilder _stderrHead = new();
-    private readonly StringBuilder _stderrTail = new();
+    private readonly StringBuilder _outputHead = new();
+    private readonly StringBuilder _outputTail = new();
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
 
@@ -70,10 +70,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (first == exited)
         {
             await DrainAsync(TimeSpan.FromSeconds(5));
-            throw new ServerFailedException($"the server (pid {Id}) exited with code {_process.ExitCode} before listening; stderr:\n{Stderr}");
+            throw new ServerFailedException($"the server (pid {Id}) exited with code {_process.ExitCode} before listening; output:\n{Output}");
         }
 
-        throw new ServerFailedException($"the server (pid {Id}) did not listen within {timeout.TotalSeconds:F0} s; stderr:\n{Stderr}");
+        throw new ServerFailedException($"the server (pid {Id}) did not listen within {timeout.TotalSeconds:F0} s; output:\n{Output}");
     }
 
     /// <summary>Sends SIGKILL and waits (bounded) for the process to end.</summary>
@@ -104,14 +104,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The exit code (after the process ended).</summary>
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>The start and the latest part of what the server wrote to stderr.</summary>
-    public string Stderr
+    /// <summary>The start and the latest part of what the server wrote: its log lines (stdout) and stderr.</summary>
+    public string Output
     {
         get
         {
-            lock (_stderrHead)
+            lock (_outputHead)
             {
-                return _stderrTail.Length == 0 ? _stderrHead.ToString() : $"{_stderrHead}\n[...]\n{_stderrTail}";
+                return _outputTail.Length == 0 ? _outputHead.ToString() : $"{_outputHead}\n[...]\n{_outputTail}";
             }
         }
     }
@@ -169,6 +169,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 _listening.TrySetResult(url);
             }
+            else
+            {
+                Keep((line + "\n").AsSpan());
+            }
         }
     }
 
@@ -178,19 +182,24 @@ internal sealed class ServerProcess : IAsyncDisposable
         int read;
         while ((read = await _process.StandardError.ReadAsync(buffer)) > 0)
         {
-            lock (_stderrHead)
+            Keep(buffer.AsSpan(0, read));
+        }
+    }
+
+    private void Keep(ReadOnlySpan<char> text)
+    {
+        lock (_outputHead)
+        {
+            if (_outputHead.Length < OutputKeep)
             {
-                if (_stderrHead.Length < StderrKeep)
+                _outputHead.Append(text);
+            }
+            else
+            {
+                _outputTail.Append(text);
+                if (_outputTail.Length > 2 * OutputKeep)
                 {
-                    _stderrHead.Append(buffer, 0, read);
-                }
-                else
-                {
-                    _stderrTail.Append(buffer, 0, read);
-                    if (_stderrTail.Length > 2 * StderrKeep)
-                    {
-                        _stderrTail.Remove(0, _stderrTail.Length - StderrKeep);
-                    }
+                    _outputTail.Remove(0, _outputTail.Length - OutputKeep);
                 }
             }
         }

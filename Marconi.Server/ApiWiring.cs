@@ -17,7 +17,7 @@ internal static class ApiWiring
     /// The API with the configured signed-URL key and authenticator; its body limits follow the engine's limits. The
     /// admin endpoints are on with <see cref="ServerSettings.AdminMode"/>, the pool and flavor ones only with a catalog.
     /// </summary>
-    public static IHttpHandler CreateHandler(QueueEngine engine, ServerSettings settings, IAuthenticator? authenticator = null, MetricsCollector? metrics = null, IPoolAdministration? pools = null) =>
+    public static IHttpHandler CreateHandler(QueueEngine engine, ServerSettings settings, IAuthenticator? authenticator = null, MetricsCollector? metrics = null, IPoolAdministration? pools = null, ILogger? accessLog = null) =>
         new ZaqarApiHandler(engine, new ZaqarApiOptions
         {
             SignedUrlSecretKey = settings.SignedUrlKey,
@@ -25,6 +25,7 @@ internal static class ApiWiring
             Metrics = metrics,
             AdminMode = settings.AdminMode,
             Pools = pools,
+            AccessLog = accessLog,
         });
 
     /// <summary>The configured strategy: <see cref="NoAuthAuthenticator"/> or a <see cref="KeystoneAuthenticator"/> (dispose it).</summary>

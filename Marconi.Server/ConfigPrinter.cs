@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Marconi.Server.Logging;
 
 namespace Marconi.Server;
 
@@ -53,6 +54,22 @@ internal static class ConfigPrinter
             json.WriteEndObject();
             json.WriteBoolean("adminMode", settings.AdminMode);
             json.WriteBoolean("pooling", settings.Pooling);
+
+            var logging = settings.Logging;
+            json.WriteStartObject("logging");
+            json.WriteString("format", logging.Format == LogFormat.Json ? "json" : "plain");
+            json.WriteString("level", LogLevels.Name(logging.Level));
+            json.WriteBoolean("accessLog", logging.AccessLog);
+            WriteOptional(json, "file", logging.File);
+            WriteOptional(json, "syslog", logging.Syslog?.ToString());
+            json.WriteEndObject();
+
+            var metrics = settings.Metrics;
+            json.WriteStartObject("metrics");
+            json.WriteBoolean("enabled", metrics.Enabled);
+            WriteOptional(json, "statsd", metrics.Statsd?.ToString());
+            json.WriteNumber("statsdIntervalSeconds", metrics.StatsdIntervalSeconds);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
 

@@ -8,6 +8,7 @@ using Marconi.Core.Storage;
 using Marconi.Http.Server;
 using Marconi.Http.Telemetry;
 using Marconi.Pooling;
+using Marconi.Server.Logging;
 using Marconi.Storage.Faster;
 using Microsoft.Extensions.Logging;
 
@@ -20,11 +21,28 @@ internal static class ServerHost
 
     public static async Task<int> RunAsync(ServerSettings settings)
     {
-        // Logs go to stderr so stdout carries only the "listening" lines scripts wait for.
+        // Log lines go to stdout with the "listening" lines scripts wait for: each event is one whole line (line breaks
+        // inside are escaped), written under Console.Out's lock, so a reader matching the listening line sees it intact.
+        LogWriter logWriter;
+        try
+        {
+            logWriter = new LogWriter(settings.Logging.Format, Console.Out, settings.Logging.File, settings.Logging.Syslog);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException)
+        {
+            await Console.Error.WriteLineAsync($"marconi-server: 'logging.file' / 'logging.syslog': cannot open the log sink: {ex.Message}");
+            return 2;
+        }
+
+        await using var disposeLogWriter = logWriter;
         using var loggerFactory = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(LogLevel.Information)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddProvider(new MarconiLoggerProvider(logWriter, settings.Logging.Level)));
+        var serverLogger = loggerFactory.CreateLogger("Marconi.Server");
+        var accessLog = settings.Logging.AccessLog ? loggerFactory.CreateLogger(MarconiLoggerProvider.AccessLogCategory) : null;
+
+        // Listening before the store opens, so what recovery counts (messages that expired while it was closed) is seen.
+        using var metrics = settings.Metrics.Enabled || settings.Metrics.Statsd is not null ? new MetricsCollector() : null;
 
         X509Certificate2? certificate;
         try
@@ -67,7 +85,6 @@ internal static class ServerHost
                 var engine = new QueueEngine((IQueueStore?)pooled ?? store, settings.Limits, loggerFactory.CreateLogger<QueueEngine>());
                 var authenticator = ApiWiring.CreateAuthenticator(settings.Auth, engine.TimeProvider, loggerFactory);
                 using var disposeAuthenticator = authenticator as IDisposable;
-                using var metrics = settings.Metrics.Enabled || settings.Metrics.Statsd is not null ? new MetricsCollector() : null;
                 await using var statsd = settings.Metrics.Statsd is { } statsdTarget
                     ? new StatsdPusher(metrics!, statsdTarget, TimeSpan.FromSeconds(settings.Metrics.StatsdIntervalSeconds))
                     : null;
@@ -77,7 +94,8 @@ internal static class ServerHost
                     ServerCertificate = certificate,
                     MaxRequestBodySize = ApiWiring.MaxRequestBodySize(engine.Limits),
                 };
-                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null, pooled is null ? null : new PoolAdministration(pooled)), options, loggerFactory.CreateLogger<HttpServer>());
+                var pools = pooled is null ? null : new PoolAdministration(pooled);
+                await using var server = new HttpServer(ApiWiring.CreateHandler(engine, settings, authenticator, settings.Metrics.Enabled ? metrics : null, pools, accessLog), options, loggerFactory.CreateLogger<HttpServer>());
 
                 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -93,7 +111,7 @@ internal static class ServerHost
                     return 1;
                 }
 
-                WarnAboutNoAuth(settings, server.BoundEndpoints, loggerFactory.CreateLogger("Marconi.Server"));
+                WarnAboutNoAuth(settings, server.BoundEndpoints, serverLogger);
                 var scheme = certificate is null ? "http" : "https";
                 foreach (var endpoint in server.BoundEndpoints)
                 {
@@ -101,6 +119,7 @@ internal static class ServerHost
                 }
 
                 await stop.Task;
+                ServerLog.Stopping(serverLogger, DrainTimeout.TotalSeconds);
                 await server.StopAsync(DrainTimeout);
 
                 void Stop(PosixSignalContext context)
@@ -112,6 +131,7 @@ internal static class ServerHost
             }
         }
 
+        ServerLog.Stopped(serverLogger);
         return 0;
     }
 

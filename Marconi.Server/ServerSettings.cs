@@ -43,6 +43,9 @@ internal sealed record ServerSettings
     /// </summary>
     public bool Pooling { get; init; }
 
+    /// <summary>Log format, level, access log and the optional file and syslog sinks.</summary>
+    public LoggingSettings Logging { get; init; } = new();
+
     /// <summary>True when --help was asked for: print usage and exit.</summary>
     public bool ShowHelp { get; init; }
 

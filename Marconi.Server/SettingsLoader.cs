@@ -13,8 +13,6 @@ internal static class SettingsLoader
     public const string DataDirVariable = "MARCONI_DATA_DIR";
     public const string ConfigVariable = "MARCONI_CONFIG";
     public const string SignedUrlKeyVariable = "MARCONI_SIGNED_URL_KEY";
-    public const string MetricsVariable = "MARCONI_METRICS";
-    public const string StatsdVariable = "MARCONI_STATSD";
     public const string AdminModeVariable = "MARCONI_ADMIN_MODE";
     public const string PoolingVariable = "MARCONI_POOLING";
 
@@ -44,7 +42,8 @@ internal static class SettingsLoader
                 ?? NonEmpty(environment(SignedUrlKeyVariable)) ?? file.SignedUrlKey,
             Limits = file.Limits ?? QueueLimits.Default,
             Auth = AuthSettingsReader.Resolve(line.Auth, environment, file.Auth),
-            Metrics = ResolveMetrics(line, environment),
+            Metrics = MetricsSettingsReader.Resolve(line.Metrics, environment, file.Metrics),
+            Logging = LoggingSettingsReader.Resolve(line.Logging, environment, file.Logging),
             AdminMode = ResolveSwitch("--admin-mode", line.AdminMode, AdminModeVariable, environment, file.AdminMode),
             Pooling = ResolveSwitch("--pooling", line.Pooling, PoolingVariable, environment, file.Pooling),
             PrintConfig = line.PrintConfig,
@@ -135,13 +134,28 @@ internal static class SettingsLoader
                     line.Auth["cacheSeconds"] = Value();
                     break;
                 case "--metrics":
-                    line.Metrics = Value();
+                    line.Metrics["enabled"] = Value();
                     break;
                 case "--statsd":
-                    line.Statsd = Value();
+                    line.Metrics["statsd"] = Value();
                     break;
                 case "--statsd-interval-seconds":
-                    line.StatsdIntervalSeconds = Value();
+                    line.Metrics["statsdIntervalSeconds"] = Value();
+                    break;
+                case "--log-format":
+                    line.Logging["format"] = Value();
+                    break;
+                case "--log-level":
+                    line.Logging["level"] = Value();
+                    break;
+                case "--access-log":
+                    line.Logging["accessLog"] = Value();
+                    break;
+                case "--log-file":
+                    line.Logging["file"] = Value();
+                    break;
+                case "--log-syslog":
+                    line.Logging["syslog"] = Value();
                     break;
                 case "--admin-mode":
                     line.AdminMode = Value();
@@ -222,6 +236,12 @@ internal static class SettingsLoader
                     case "auth":
                         values.Auth = AuthSettingsReader.ReadFile(property.Value, path);
                         break;
+                    case "logging":
+                        values.Logging = LoggingSettingsReader.ReadFile(property.Value, path);
+                        break;
+                    case "metrics":
+                        values.Metrics = MetricsSettingsReader.ReadFile(property.Value, path);
+                        break;
                     case "adminMode":
                         values.AdminMode = Boolean(property);
                         break;
@@ -230,7 +250,7 @@ internal static class SettingsLoader
                         break;
                     default:
                         throw new SettingsException(
-                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth, adminMode, pooling).");
+                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth, logging, metrics, adminMode, pooling).");
                 }
             }
 
@@ -268,30 +288,6 @@ internal static class SettingsLoader
         };
     }
 
-    private static MetricsSettings ResolveMetrics(CommandLine line, Func<string, string?> environment)
-    {
-        var enabled = (line.Metrics ?? NonEmpty(environment(MetricsVariable)))?.ToUpperInvariant() switch
-        {
-            null or "ON" => true,
-            "OFF" => false,
-            var other => throw new SettingsException($"--metrics / {MetricsVariable} must be 'on' or 'off' (got '{other}')."),
-        };
-        var statsd = line.Statsd ?? NonEmpty(environment(StatsdVariable));
-        var interval = MetricsSettings.DefaultStatsdIntervalSeconds;
-        if (line.StatsdIntervalSeconds is { } text
-            && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out interval) || interval < 1 || interval > 3600))
-        {
-            throw new SettingsException($"--statsd-interval-seconds must be an integer from 1 to 3600 (got '{text}').");
-        }
-
-        return new MetricsSettings
-        {
-            Enabled = enabled,
-            Statsd = statsd is null ? null : EndpointParser.Parse(statsd),
-            StatsdIntervalSeconds = interval,
-        };
-    }
-
     private sealed class CommandLine
     {
         public List<string> Listen { get; } = [];
@@ -309,11 +305,11 @@ internal static class SettingsLoader
         /// <summary>The auth options given, by their config key.</summary>
         public Dictionary<string, string> Auth { get; } = new(StringComparer.Ordinal);
 
-        public string? Metrics { get; set; }
+        /// <summary>The metrics options given, by their config key.</summary>
+        public Dictionary<string, string> Metrics { get; } = new(StringComparer.Ordinal);
 
-        public string? Statsd { get; set; }
-
-        public string? StatsdIntervalSeconds { get; set; }
+        /// <summary>The logging options given, by their config key.</summary>
+        public Dictionary<string, string> Logging { get; } = new(StringComparer.Ordinal);
 
         public string? AdminMode { get; set; }
 
@@ -339,6 +335,10 @@ internal static class SettingsLoader
         public QueueLimits? Limits { get; set; }
 
         public Dictionary<string, JsonElement>? Auth { get; set; }
+
+        public Dictionary<string, JsonElement>? Logging { get; set; }
+
+        public Dictionary<string, JsonElement>? Metrics { get; set; }
 
         public bool? AdminMode { get; set; }
 

@@ -24,7 +24,8 @@ internal static class Usage
                                    Config "dataDir". Default {{ServerSettings.DefaultDataDir}}.
               --config FILE        JSON config file: {"listen": ["127.0.0.1:8888"], "dataDir": "...",
                                    "limits": {"maxPageSize": 50}, "tlsCert": "cert.pem", "tlsKey": "key.pem",
-                                   "signedUrlKey": "..."}. Env {{SettingsLoader.ConfigVariable}}.
+                                   "signedUrlKey": "...", "auth": {...}, "logging": {...}, "metrics": {...} }
+                                   (--print-config shows every key). Env {{SettingsLoader.ConfigVariable}}.
               --tls-cert FILE      PEM certificate: serve HTTPS (TLS 1.2/1.3). Needs --tls-key. Config "tlsCert".
               --tls-key FILE       PEM private key of --tls-cert. Config "tlsKey".
               --signed-url-key-file FILE
@@ -34,11 +35,25 @@ internal static class Usage
                                    option taking the key itself: the command line is visible to every user.
                                    Unset (or empty): share answers 400 and signed requests 404, as in Zaqar.
               --metrics on|off     Serve Prometheus text at GET /metrics, no auth headers needed (default on).
-                                   Env {{SettingsLoader.MetricsVariable}}.
+                                   Env {{MetricsSettingsReader.EnabledVariable}}. Config "metrics.enabled" (true/false).
               --statsd HOST:PORT   Also push the metrics to a statsd server over UDP (DogStatsD tags).
-                                   Env {{SettingsLoader.StatsdVariable}}.
+                                   Env {{MetricsSettingsReader.StatsdVariable}}. Config "metrics.statsd".
               --statsd-interval-seconds N
                                    How often to push to statsd (1 to 3600, default {{MetricsSettings.DefaultStatsdIntervalSeconds}}).
+                                   Env {{MetricsSettingsReader.StatsdIntervalVariable}}. Config "metrics.statsdIntervalSeconds".
+              --log-format plain|json
+                                   Log lines on stdout (and in --log-file): plain text (default) or one JSON
+                                   object per line. Env {{LoggingSettingsReader.FormatVariable}}. Config "logging.format".
+              --log-level LEVEL    trace, debug, information (default), warning, error, critical or none.
+                                   Env {{LoggingSettingsReader.LevelVariable}}. Config "logging.level".
+              --access-log on|off  One line per request: method, path (never the query), status, response
+                                   bytes, duration, project, client id (default off; not filtered by the level).
+                                   Env {{LoggingSettingsReader.AccessLogVariable}}. Config "logging.accessLog" (true/false).
+              --log-file FILE      Also append the log lines to FILE (created when missing; its directory must
+                                   exist). Env {{LoggingSettingsReader.FileVariable}}. Config "logging.file".
+              --log-syslog HOST:PORT
+                                   Also send every event to a syslog server as RFC 5424 over UDP (facility user).
+                                   Env {{LoggingSettingsReader.SyslogVariable}}. Config "logging.syslog".
               --auth-strategy noauth|keystone
                                    noauth (default): X-Project-ID is trusted as sent; a warning is logged when
                                    listening on a non-loopback address. keystone: every request needs an

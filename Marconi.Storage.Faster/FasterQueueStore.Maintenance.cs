@@ -3,6 +3,7 @@ using Marconi.Storage.Faster.Checkpoints;
 using Marconi.Storage.Faster.Journal;
 using Marconi.Storage.Faster.Records;
 using Marconi.Storage.Faster.State;
+using Marconi.Storage.Faster.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Marconi.Storage.Faster;
@@ -10,6 +11,7 @@ namespace Marconi.Storage.Faster;
 public sealed partial class FasterQueueStore
 {
     private long _lastCheckpointTail;
+    private long _reclaimedUntil;
     private long _lastCheckpointTicks = Environment.TickCount64;
 
     // A segment found too live to relocate is counted again after this many maintenance ticks, not every tick: it
@@ -49,6 +51,7 @@ public sealed partial class FasterQueueStore
             ThrowIfStorageUnavailable();
             SweepAll();
             await RelocateAsync(force: true, cancellationToken).ConfigureAwait(false);
+            StoreMetrics.CountCompaction(_fullDirectory, "explicit");
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
             Truncate();
         }
@@ -83,6 +86,11 @@ public sealed partial class FasterQueueStore
                 }
 
                 var relocated = await RelocateAsync(force: false, token).ConfigureAwait(false);
+                if (relocated)
+                {
+                    StoreMetrics.CountCompaction(_fullDirectory, "maintenance");
+                }
+
                 var grown = _journal.TailAddress - _lastCheckpointTail;
                 var due = Environment.TickCount64 - _lastCheckpointTicks >= _options.CheckpointInterval.TotalMilliseconds && grown > 0;
                 if (relocated || due || grown >= _options.CheckpointLogBytes)
@@ -120,31 +128,37 @@ public sealed partial class FasterQueueStore
                 var messages = queue.Messages;
                 if (nowMs >= messages.EarliestExpiryMs)
                 {
+                    long expired = 0;
                     for (var position = messages.Start; position < messages.End; position++)
                     {
                         if (messages[position].InUse && !messages[position].IsLive(nowMs))
                         {
                             messages.RemoveAt(position);
+                            expired++;
                         }
                     }
+
+                    // Recovery's first sweep drops what expired while the store was closed: counted too, once per
+                    // opening (a message deleted before a sweep saw it expired is not counted).
+                    StoreMetrics.CountExpired(expired, queue.Project, queue.Name);
 
                     // A separate pass: a removal may compact the array under the loop above and skip entries; a
                     // skipped expired one keeps the bound in the past, so the next sweep looks again.
                     messages.RecomputeEarliestExpiry();
                 }
 
-                List<long>? expired = null;
+                List<long>? expiredClaims = null;
                 foreach (var claim in queue.Claims.Values)
                 {
                     if (!claim.IsLive(nowMs))
                     {
-                        (expired ??= []).Add(claim.Sequence);
+                        (expiredClaims ??= []).Add(claim.Sequence);
                     }
                 }
 
-                if (expired is not null)
+                if (expiredClaims is not null)
                 {
-                    foreach (var sequence in expired)
+                    foreach (var sequence in expiredClaims)
                     {
                         queue.Claims.Remove(sequence);
                     }
@@ -204,6 +218,14 @@ public sealed partial class FasterQueueStore
         if (target > _journal.BeginAddress)
         {
             _journal.TruncateUntil(target);
+        }
+
+        // Measured against the last begin seen rather than around the call: the log may move its begin lazily.
+        var begin = _journal.BeginAddress;
+        if (begin > _reclaimedUntil)
+        {
+            StoreMetrics.CountReclaimed(_fullDirectory, begin - _reclaimedUntil);
+            _reclaimedUntil = begin;
         }
     }
 

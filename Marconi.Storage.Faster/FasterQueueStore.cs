@@ -28,7 +28,7 @@ namespace Marconi.Storage.Faster;
 /// <para>A storage fault makes the store refuse writes, keep serving reads and rebuild itself from disk until the log
 /// commits again (see FasterQueueStore.Faults.cs).</para>
 /// </remarks>
-public sealed partial class FasterQueueStore : IQueueStore
+public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
 {
     private const string StoreTagFileName = "store.tag";
     private const string LogDirectoryName = "log";
@@ -44,6 +44,9 @@ public sealed partial class FasterQueueStore : IQueueStore
     private readonly FasterQueueStoreOptions _options;
     private readonly uint _storeTag;
     private readonly string _directory;
+
+    // The directory as metrics name it (one store per directory).
+    private readonly string _fullDirectory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
     private Task _maintenance = Task.CompletedTask;
@@ -53,6 +56,7 @@ public sealed partial class FasterQueueStore : IQueueStore
     private FasterQueueStore(string directory, FasterQueueStoreOptions options, ILogger logger, ILogger journalLogger, StoreParts parts, uint storeTag)
     {
         _directory = directory;
+        _fullDirectory = Path.GetFullPath(directory);
         _options = options;
         _logger = logger;
         _journalLogger = journalLogger;
@@ -60,6 +64,7 @@ public sealed partial class FasterQueueStore : IQueueStore
         _state = parts.State;
         _checkpoints = parts.Checkpoints;
         _lastCheckpointTail = parts.CheckpointedTail;
+        _reclaimedUntil = parts.Journal.BeginAddress;
         _storeTag = storeTag;
         Recovery = parts.Recovery;
     }
@@ -107,6 +112,7 @@ public sealed partial class FasterQueueStore : IQueueStore
             LogOpened(logger, directory, parts.State.QueueCount, recovery.MessagesRecovered, recovery.RecordsReplayed, recovery.RecordsDropped, recovery.Duration.TotalMilliseconds);
             store._maintenance = Task.Run(store.RunMaintenanceAsync, CancellationToken.None);
             store._supervisor = Task.Run(store.SuperviseStorageAsync, CancellationToken.None);
+            Telemetry.StoreMetrics.Opened(store, store._fullDirectory);
             return store;
         }
         catch
@@ -195,6 +201,7 @@ public sealed partial class FasterQueueStore : IQueueStore
             return;
         }
 
+        Telemetry.StoreMetrics.Closed(this);
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var background in (Task[])[_supervisor, _maintenance])
         {

@@ -18,7 +18,7 @@ namespace Marconi.Storage.Redis;
 /// assume one Redis node (or Sentinel with one primary): a claim that dead-letters and a queue's creation also touch the
 /// dead-letter queue's and the project catalog's keys, which on a Redis Cluster live in other slots.
 /// </remarks>
-public sealed partial class RedisQueueStore : IQueueStore
+public sealed partial class RedisQueueStore : IQueueStore, IStoreHealth
 {
     // Stored metadata was validated when written; reading it back must accept it even if limits were tightened since.
     private static readonly QueueLimits StoredLimits = new()

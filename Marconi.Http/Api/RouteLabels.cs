@@ -11,7 +11,7 @@ internal static class RouteLabels
     [
         "versions", "home", "ping", "health", "queues", "queue", "queue_stats", "queue_metadata", "queue_purge",
         "queue_share", "messages", "message", "claims", "claim", "subscriptions", "subscription", "subscription_confirm",
-        "pools", "pool", "flavors", "flavor",
+        "pools", "pool", "flavors", "flavor", "stats",
     ];
 
     public static string Of(RouteKind kind) => Labels[(int)kind];

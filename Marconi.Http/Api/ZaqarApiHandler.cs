@@ -25,6 +25,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly SubscriptionsEndpoint _subscriptions;
     private readonly SystemEndpoint _system;
     private readonly ShareEndpoint _share;
+    private readonly StatsEndpoint _stats;
     private readonly V1.V1Dispatcher _v1;
     private readonly string? _signedUrlSecretKey;
     private readonly IAuthenticator _authenticator;
@@ -32,6 +33,7 @@ public sealed class ZaqarApiHandler : IHttpHandler
     private readonly MetricsCollector? _metrics;
     private readonly PoolsEndpoint? _pools;
     private readonly FlavorsEndpoint? _flavors;
+    private readonly Microsoft.Extensions.Logging.ILogger? _accessLog;
 
     private const string MetricsPath = "/metrics";
 
@@ -58,6 +60,9 @@ public sealed class ZaqarApiHandler : IHttpHandler
             _pools = new PoolsEndpoint(pools);
             _flavors = new FlavorsEndpoint(pools);
         }
+
+        _accessLog = options.AccessLog;
+        _stats = new StatsEndpoint(engine);
     }
 
     /// <inheritdoc />
@@ -70,6 +75,11 @@ public sealed class ZaqarApiHandler : IHttpHandler
         if (_metrics is not null && request.PathSpan.SequenceEqual(MetricsPath))
         {
             MetricsEndpoint.Write(request, response, _metrics);
+            if (_accessLog is not null)
+            {
+                AccessLog.Write(_accessLog, request, response, started);
+            }
+
             return;
         }
 
@@ -104,6 +114,10 @@ public sealed class ZaqarApiHandler : IHttpHandler
 
         JsonResponse.Finish(response);
         HttpMetrics.RecordRequest(matched ? RouteLabels.Of(route.Kind) : RouteLabels.Unmatched, request.Method, response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (_accessLog is not null)
+        {
+            AccessLog.Write(_accessLog, request, response, started);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -149,6 +163,8 @@ public sealed class ZaqarApiHandler : IHttpHandler
         var project = tokenProject is null
             ? HeaderRules.ProjectId(request, _engine.Limits, _names, optional: isV1)
             : HeaderRules.TokenProject(request, tokenProject);
+        response.Project = project;
+        response.ClientId = clientId;
         CheckMethod(request, route);
         // Zaqar's policy (role:admin) runs in the resource, after its header hooks and method routing.
         if (RouteTable.IsAdmin(route.Kind) && !AdminGate.IsAdmin(request, identity))
@@ -184,6 +200,9 @@ public sealed class ZaqarApiHandler : IHttpHandler
                 break;
             case (RouteKind.Health, _):
                 await _system.HealthAsync(context).ConfigureAwait(false);
+                break;
+            case (RouteKind.Stats, _):
+                await _stats.GetAsync(context).ConfigureAwait(false);
                 break;
             case (RouteKind.Queues, _):
                 await _queues.ListAsync(context).ConfigureAwait(false);

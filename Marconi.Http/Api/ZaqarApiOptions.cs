@@ -46,4 +46,10 @@ public sealed record ZaqarApiOptions
     /// without pooling; those endpoints are served only in <see cref="AdminMode"/> with a catalog, as in Zaqar.
     /// </summary>
     public IPoolAdministration? Pools { get; init; }
+
+    /// <summary>
+    /// The access log: one Information event per request (method, path without its query, status, response body
+    /// bytes, duration, project, client id), or null for none. When null a request pays one null check for it.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILogger? AccessLog { get; init; }
 }

@@ -22,6 +22,12 @@ public sealed class HttpResponse
     /// <summary>The API's JSON writer over <see cref="Body"/>, kept with the response so a connection reuses one.</summary>
     internal System.Text.Json.Utf8JsonWriter? JsonWriter { get; set; }
 
+    /// <summary>The project the request acted for, once the API resolved it (for the access log).</summary>
+    internal string? Project { get; set; }
+
+    /// <summary>The request's Client-ID, once the API read it (for the access log).</summary>
+    internal Guid? ClientId { get; set; }
+
     /// <summary>Closes the connection after this response.</summary>
     public bool CloseConnection { get; set; }
 
@@ -30,6 +36,8 @@ public sealed class HttpResponse
     {
         StatusCode = 200;
         CloseConnection = false;
+        Project = null;
+        ClientId = null;
         _headers.Clear();
         Body.ResetWrittenCount();
     }

@@ -15,11 +15,12 @@ internal sealed class MetricSeries
     private long _count;
     private long _sumBits;
 
-    public MetricSeries(SeriesKey key, string?[] tagNames, bool histogram)
+    public MetricSeries(SeriesKey key, string?[] tagNames, bool histogram, bool gauge = false)
     {
         Key = key;
         TagNames = tagNames;
         _buckets = histogram ? new long[BucketBounds.Length + 1] : null;
+        IsGauge = gauge;
     }
 
     public SeriesKey Key { get; }
@@ -29,7 +30,10 @@ internal sealed class MetricSeries
 
     public bool IsHistogram => _buckets is not null;
 
-    /// <summary>Measurements seen (histograms) or the counter's sum.</summary>
+    /// <summary>A gauge: <see cref="Count"/> is the last value observed, not a running sum.</summary>
+    public bool IsGauge { get; }
+
+    /// <summary>Measurements seen (histograms), the counter's sum or the gauge's value.</summary>
     public long Count => Volatile.Read(ref _count);
 
     public double Sum => BitConverter.Int64BitsToDouble(Volatile.Read(ref _sumBits));
@@ -40,6 +44,9 @@ internal sealed class MetricSeries
     public int BucketCount => _buckets?.Length ?? 0;
 
     public void Add(long value) => Interlocked.Add(ref _count, value);
+
+    /// <summary>A gauge's observed value.</summary>
+    public void Set(long value) => Volatile.Write(ref _count, value);
 
     public void Record(double value)
     {

@@ -39,7 +39,17 @@ public sealed class MetricsCollector : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Series(instrument, tags).Add(value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument is ObservableGauge<long>)
+            {
+                Series(instrument, tags).Set(value);
+            }
+            else
+            {
+                Series(instrument, tags).Add(value);
+            }
+        });
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Series(instrument, tags).Record(value));
         _listener.Start();
     }
@@ -47,8 +57,14 @@ public sealed class MetricsCollector : IDisposable
     /// <summary>How many distinct series are kept before new ones go to the overflow series.</summary>
     public int MaxSeries { get; }
 
-    /// <summary>The series collected so far, ordered by metric name and tag values.</summary>
+    /// <summary>The series collected so far (gauges observed now), ordered by metric name and tag values.</summary>
     internal IReadOnlyList<MetricSeries> Snapshot()
+    {
+        _listener.RecordObservableInstruments();
+        return SortedSeries();
+    }
+
+    private List<MetricSeries> SortedSeries()
         => [.. _series.Values.OrderBy(s => s.Key.Instrument.Name, StringComparer.Ordinal)
             .ThenBy(s => s.Key.First, StringComparer.Ordinal)
             .ThenBy(s => s.Key.Second, StringComparer.Ordinal)
@@ -62,11 +78,11 @@ public sealed class MetricsCollector : IDisposable
         foreach (var series in Snapshot())
         {
             var instrument = series.Key.Instrument;
-            var name = PrometheusName(instrument, series.IsHistogram);
+            var name = PrometheusName(instrument, series.IsHistogram || series.IsGauge);
             if (!ReferenceEquals(instrument, current) && (current is null || current.Name != instrument.Name))
             {
                 text.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description).Append('\n');
-                text.Append("# TYPE ").Append(name).Append(series.IsHistogram ? " histogram\n" : " counter\n");
+                text.Append("# TYPE ").Append(name).Append(series.IsHistogram ? " histogram\n" : series.IsGauge ? " gauge\n" : " counter\n");
             }
 
             current = instrument;
@@ -94,16 +110,21 @@ public sealed class MetricsCollector : IDisposable
     /// <summary>Stops listening.</summary>
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>The Prometheus name of an instrument: dots to underscores, counters end in _total, seconds in _seconds.</summary>
-    internal static string PrometheusName(Instrument instrument, bool histogram)
+    /// <summary>
+    /// The Prometheus name of an instrument: dots to underscores, seconds end in _seconds, bytes in _bytes, counters
+    /// in _total (<paramref name="notCounter"/> for histograms and gauges).
+    /// </summary>
+    internal static string PrometheusName(Instrument instrument, bool notCounter)
     {
         var name = instrument.Name.Replace('.', '_');
-        if (instrument.Unit == "s")
+        name += instrument.Unit switch
         {
-            name += "_seconds";
-        }
+            "s" => "_seconds",
+            "By" => "_bytes",
+            _ => string.Empty,
+        };
 
-        return histogram ? name : name + "_total";
+        return notCounter ? name : name + "_total";
     }
 
     private MetricSeries Series(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -122,7 +143,8 @@ public sealed class MetricsCollector : IDisposable
         }
 
         var histogram = instrument is Histogram<double>;
-        return _series.GetOrAdd(key, static (k, state) => new MetricSeries(k, state.names, state.histogram), (names, histogram));
+        var gauge = instrument is ObservableGauge<long>;
+        return _series.GetOrAdd(key, static (k, state) => new MetricSeries(k, state.names, state.histogram, state.gauge), (names, histogram, gauge));
     }
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, int index)

@@ -8,7 +8,7 @@ namespace Marconi.Http.Telemetry;
 /// <summary>
 /// Pushes what a <see cref="MetricsCollector"/> gathered to a statsd server over UDP, every interval: counters as
 /// their increase since the last push (<c>name:delta|c</c>), histograms as two such counters, <c>name.count</c> and
-/// <c>name.sum</c>. Tags ride in the DogStatsD extension (<c>|#project:p,queue:q</c>), which Datadog's agent, Telegraf
+/// <c>name.sum</c>, gauges as their value when it changed (<c>name:value|g</c>). Tags ride in the DogStatsD extension (<c>|#project:p,queue:q</c>), which Datadog's agent, Telegraf
 /// (datadog_extensions) and statsd_exporter read; plain statsd ignores them.
 /// </summary>
 /// <remarks>UDP is fire-and-forget: a lost datagram loses that interval's increase, never blocks the server.</remarks>
@@ -62,7 +62,11 @@ public sealed class StatsdPusher : IAsyncDisposable
             _pushed[series.Key] = (count, sum);
             var name = series.Key.Instrument.Name;
             var tags = Tags(series);
-            if (series.IsHistogram)
+            if (series.IsGauge)
+            {
+                Append(packet, string.Create(CultureInfo.InvariantCulture, $"{name}:{count}|g{tags}"));
+            }
+            else if (series.IsHistogram)
             {
                 Append(packet, $"{name}.count:{count - last.Count}|c{tags}");
                 Append(packet, $"{name}.sum:{(sum - last.Sum).ToString("R", CultureInfo.InvariantCulture)}|c{tags}");

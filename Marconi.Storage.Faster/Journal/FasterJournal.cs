@@ -98,6 +98,9 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
     /// <summary>The committed end (exclusive): every entry that starts below it is durable.</summary>
     public long CommittedUntilAddress => _committer.CommittedUntilAddress;
 
+    /// <summary>The durations of this journal's most recent commits.</summary>
+    public Telemetry.CommitLatencyWindow CommitLatency => _committer.Latency;
+
     /// <summary>True once storage has failed: nothing more can be committed until the journal is reopened.</summary>
     public bool HasFailed => _committer.HasFailed;
 

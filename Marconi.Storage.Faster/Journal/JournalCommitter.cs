@@ -39,6 +39,9 @@ internal sealed class JournalCommitter : IDisposable
     private static readonly TimeSpan GatherLimit = TimeSpan.FromMilliseconds(1);
 
     private readonly FasterLog _log;
+
+    /// <summary>The durations of the most recent commits.</summary>
+    public CommitLatencyWindow Latency { get; } = new();
     private readonly TimeSpan _relaxedInterval;
     private readonly ILogger _logger;
     private readonly Thread _thread;
@@ -313,7 +316,9 @@ internal sealed class JournalCommitter : IDisposable
         }
 
         Volatile.Write(ref _roundsCompleted, round);
-        StoreMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        StoreMetrics.CommitDuration.Record(seconds);
+        Latency.Record(seconds);
         CompleteRound();
         return true;
     }

@@ -5,13 +5,23 @@ using System.Text;
 
 namespace Marconi.Tests.Support;
 
-/// <summary>A server process on a free loopback port, stopped (killed) when disposed if still running.</summary>
+/// <summary>
+/// A server process on a free loopback port, stopped (killed) when disposed if still running. Its stdout (log lines
+/// included) is read to the end, so a chatty server never blocks on a full pipe; the lines are kept for tests.
+/// </summary>
 internal sealed class RunningServer : IDisposable
 {
-    private RunningServer(System.Diagnostics.Process process, string url)
+    private const int MaxKeptLines = 20_000;
+
+    private readonly List<string> _output;
+    private readonly Task _outputPump;
+
+    private RunningServer(System.Diagnostics.Process process, string url, List<string> output)
     {
         Process = process;
         Url = url;
+        _output = output;
+        _outputPump = Task.Run(PumpOutputAsync);
     }
 
     public System.Diagnostics.Process Process { get; }
@@ -19,6 +29,34 @@ internal sealed class RunningServer : IDisposable
     public string Url { get; }
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>The stdout lines so far (the first <see cref="MaxKeptLines"/>), the listening line and those before it included.</summary>
+    public IReadOnlyList<string> OutputLines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) until a stdout line matches; returns it, or null on time-out or exit.</summary>
+    public async Task<string?> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var found = OutputLines.FirstOrDefault(match);
+            if (found is not null || Stopwatch.GetTimestamp() > deadline || _outputPump.IsCompleted)
+            {
+                return found ?? OutputLines.FirstOrDefault(match);
+            }
+
+            await Task.Delay(50);
+        }
+    }
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, string workingDirectory)
     {
@@ -50,6 +88,7 @@ internal sealed class RunningServer : IDisposable
         }
 
         var process = System.Diagnostics.Process.Start(start)!;
+        var output = new List<string>();
         var errors = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
         process.BeginErrorReadLine();
@@ -65,11 +104,26 @@ internal sealed class RunningServer : IDisposable
                 }
             }
 
+            output.Add(line);
             if (line == $"Marconi listening on http://127.0.0.1:{port}")
             {
-                return new RunningServer(process, $"http://127.0.0.1:{port}");
+                return new RunningServer(process, $"http://127.0.0.1:{port}", output);
             }
         }
+    }
+
+    /// <summary>SIGTERM, then waits (bounded) for the exit and for stdout to be read to its end; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Process.WaitForExitAsync(timeout.Token);
+        await _outputPump.WaitAsync(timeout.Token);
+        return Process.ExitCode;
     }
 
     public void Dispose()
@@ -81,7 +135,22 @@ internal sealed class RunningServer : IDisposable
             Process.WaitForExit(15_000);
         }
 
+        _outputPump.Wait(TimeSpan.FromSeconds(15));
         Process.Dispose();
+    }
+
+    private async Task PumpOutputAsync()
+    {
+        while (await Process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lock (_output)
+            {
+                if (_output.Count < MaxKeptLines)
+                {
+                    _output.Add(line);
+                }
+            }
+        }
     }
 
     private static int FreePort()

@@ -40,6 +40,7 @@ internal enum RouteKind
     Pool,
     Flavors,
     Flavor,
+    Stats,
 }
 
 /// <summary>A matched route: the resource, the version and the path parameters.</summary>
@@ -69,6 +70,7 @@ internal static class RouteTable
         new(RouteKind.Subscriptions, "queues/{queue}/subscriptions", V2Only, ["GET", "POST"]),
         new(RouteKind.Subscription, "queues/{queue}/subscriptions/{id}", V2Only, ["GET", "PATCH", "DELETE"]),
         new(RouteKind.SubscriptionConfirm, "queues/{queue}/subscriptions/{id}/confirm", V2Only, ["PUT"]),
+        new(RouteKind.Stats, "stats", V2Only, ["GET"]),
 
         // Admin resources: served only in admin mode with pooling on (ZaqarApiHandler answers 404 otherwise).
         new(RouteKind.Pools, "pools", V2Only, ["GET"]),

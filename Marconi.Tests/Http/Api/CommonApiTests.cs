@@ -51,7 +51,7 @@ public sealed class CommonApiTests : ApiTestBase
         var response = await GetAsync("/v2/health");
 
         Assert.Equal(200, response.Status);
-        AssertKeys(response.Json, "operation_status", "storage_reachable");
+        AssertKeys(response.Json, "operation_status", "storage", "storage_reachable");
         Assert.True(response.Json.GetProperty("storage_reachable").GetBoolean());
     }
 

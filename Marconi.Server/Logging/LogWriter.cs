@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Marconi.Server.Logging;
+
+/// <summary>
+/// Writes log events to stdout and, when configured, to a file and a syslog server, on one background task. Logging
+/// never blocks a caller: events go through a bounded queue, and when the sinks fall behind (stdout piped to a reader
+/// that stopped reading, say) new events are dropped and counted, and a line saying how many follows once the queue drains.
+/// </summary>
+/// <remarks>
+/// Stdout is written through <see cref="Console.Out"/>, whose writes are serialised: a batch of whole lines never
+/// interleaves with the server's <c>Marconi listening on</c> line.
+/// </remarks>
+internal sealed class LogWriter : IAsyncDisposable
+{
+    private const int QueueCapacity = 10_000;
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<LogEntry> _queue = Channel.CreateBounded<LogEntry>(new BoundedChannelOptions(QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.DropWrite,
+    });
+
+    private readonly LogFormat _format;
+    private readonly TextWriter _stdout;
+    private readonly FileStream? _file;
+    private readonly Socket? _syslog;
+    private readonly string _hostName = Dns.GetHostName();
+    private readonly int _processId = Environment.ProcessId;
+    private readonly Task _loop;
+    private long _dropped;
+
+    /// <summary>Opens the sinks (the file is created when missing and appended to) and starts writing.</summary>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be written.</exception>
+    /// <exception cref="SocketException">No socket for syslog.</exception>
+    public LogWriter(LogFormat format, TextWriter stdout, string? filePath, IPEndPoint? syslog)
+    {
+        _format = format;
+        _stdout = stdout;
+        if (filePath is not null)
+        {
+            _file = new FileStream(filePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        }
+
+        if (syslog is not null)
+        {
+            _syslog = new Socket(syslog.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            _syslog.Connect(syslog);
+        }
+
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Events dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues an event; drops it (and counts it) when the queue is full.</summary>
+    public void Enqueue(LogEntry entry)
+    {
+        if (!_queue.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Writes what is queued, then closes the sinks.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.WaitAsync(DrainTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_file is not null)
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _syslog?.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new StringBuilder(4096);
+        long reportedDrops = 0;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Length < 256 * 1024 && reader.TryRead(out var entry))
+            {
+                LogLineFormatter.Append(batch, entry, _format);
+                batch.Append('\n');
+                SendSyslog(entry);
+            }
+
+            var dropped = Dropped;
+            if (dropped != reportedDrops)
+            {
+                var notice = DropNotice(dropped - reportedDrops);
+                reportedDrops = dropped;
+                LogLineFormatter.Append(batch, notice, _format);
+                batch.Append('\n');
+                SendSyslog(notice);
+            }
+
+            Write(batch);
+        }
+    }
+
+    private void Write(StringBuilder batch)
+    {
+        var text = batch.ToString();
+        try
+        {
+            _stdout.Write(text);
+            _stdout.Flush();
+        }
+        catch (IOException)
+        {
+            // stdout closed (the reader went away): the other sinks still get the events.
+        }
+
+        if (_file is not null)
+        {
+            try
+            {
+                _file.Write(Encoding.UTF8.GetBytes(text));
+                _file.Flush();
+            }
+            catch (IOException)
+            {
+                // Disk full or the file system went away: logging must not stop the server.
+            }
+        }
+    }
+
+    private void SendSyslog(LogEntry entry)
+    {
+        if (_syslog is null)
+        {
+            return;
+        }
+
+        var datagram = Encoding.UTF8.GetBytes(SyslogFormatter.Format(entry, _hostName, _processId));
+        try
+        {
+            // Over UDP a message is one datagram; receivers must accept 480 bytes and should accept 2048 (RFC 5426).
+            _syslog.Send(datagram.AsSpan(0, Math.Min(datagram.Length, 8192)), SocketFlags.None);
+        }
+        catch (SocketException)
+        {
+            // Nobody listening (ICMP port unreachable) or a full buffer: syslog over UDP is best effort.
+        }
+    }
+
+    private static LogEntry DropNotice(long count) => new(
+        DateTimeOffset.UtcNow,
+        LogLevel.Warning,
+        typeof(LogWriter).FullName!,
+        499,
+        "LogEventsDropped",
+        string.Create(CultureInfo.InvariantCulture, $"{count} log events were dropped: the log sinks fell behind"),
+        [new("Count", count)],
+        null);
+}
