@@ -65,6 +65,10 @@ public sealed partial class FasterQueueStore : IQueueStore
     }
 
     /// <summary>The journal, index and checkpoints of one opening of the data directory, and what opening found.</summary>
+    /// <param name="Journal">The opened log.</param>
+    /// <param name="State">The in-memory index rebuilt from the checkpoint and the replayed log.</param>
+    /// <param name="Checkpoints">The checkpoint files of the directory, loaded.</param>
+    /// <param name="Recovery">What opening found: records replayed and dropped, damage.</param>
     /// <param name="CheckpointedTail">
     /// Where the log stops being covered by a checkpoint: only the replayed part counts as new, or the first maintenance
     /// tick after every open would write a checkpoint of an unchanged index (and its copy: +80 MB resident with 1 M
