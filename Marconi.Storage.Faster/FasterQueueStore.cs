@@ -89,6 +89,9 @@ public sealed partial class FasterQueueStore : IQueueStore
     /// <param name="options">Settings; null takes the defaults.</param>
     /// <param name="loggerFactory">Where to log; null logs nothing.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="InvalidDataException">
+    /// The directory was written in a newer on-disk format (its <c>store.format</c> marker), or a marker file is damaged.
+    /// </exception>
     public static async ValueTask<FasterQueueStore> OpenAsync(string directory, FasterQueueStoreOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -97,6 +100,7 @@ public sealed partial class FasterQueueStore : IQueueStore
         var logger = loggerFactory.CreateLogger<FasterQueueStore>();
         var started = Stopwatch.GetTimestamp();
         Directory.CreateDirectory(directory);
+        StoreFormat.CheckOrMark(directory);
         var storeTag = ReadOrCreateStoreTag(directory);
 
         var journalLogger = loggerFactory.CreateLogger<FasterJournal>();
