@@ -70,6 +70,10 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
     }
 
     /// <summary>The journal, index and checkpoints of one opening of the data directory, and what opening found.</summary>
+    /// <param name="Journal">The opened log.</param>
+    /// <param name="State">The in-memory index rebuilt from the checkpoint and the replayed log.</param>
+    /// <param name="Checkpoints">The checkpoint files of the directory, loaded.</param>
+    /// <param name="Recovery">What opening found: records replayed and dropped, damage.</param>
     /// <param name="CheckpointedTail">
     /// Where the log stops being covered by a checkpoint: only the replayed part counts as new, or the first maintenance
     /// tick after every open would write a checkpoint of an unchanged index (and its copy: +80 MB resident with 1 M
@@ -90,6 +94,9 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
     /// <param name="options">Settings; null takes the defaults.</param>
     /// <param name="loggerFactory">Where to log; null logs nothing.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="InvalidDataException">
+    /// The directory was written in a newer on-disk format (its <c>store.format</c> marker), or a marker file is damaged.
+    /// </exception>
     public static async ValueTask<FasterQueueStore> OpenAsync(string directory, FasterQueueStoreOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -98,6 +105,7 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
         var logger = loggerFactory.CreateLogger<FasterQueueStore>();
         var started = Stopwatch.GetTimestamp();
         Directory.CreateDirectory(directory);
+        StoreFormat.CheckOrMark(directory);
         var storeTag = ReadOrCreateStoreTag(directory);
 
         var journalLogger = loggerFactory.CreateLogger<FasterJournal>();

@@ -12,6 +12,9 @@ internal static class RequestBodyReader
     /// Returns the body as sent (still gzip-encoded if it was). Throws <see cref="BadHttpRequestException"/> for bad framing or
     /// an oversize body, <see cref="TimeoutException"/> when the client sends slower than the minimum rate.
     /// </summary>
+    /// <param name="reader">The connection's input, positioned just after the request head.</param>
+    /// <param name="head">The parsed head: whether there is a body, its length or chunked framing.</param>
+    /// <param name="options">The size limit (<see cref="HttpServerOptions.MaxRequestBodySize"/>) to enforce.</param>
     /// <param name="rate">The connection's guard, started again for this body.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<ReadOnlyMemory<byte>> ReadAsync(PipeReader reader, RequestHead head, HttpServerOptions options, DataRateGuard rate)
