@@ -14,7 +14,7 @@ namespace Marconi.Pooling;
 /// Queues that existed on the default store before pools were defined stay there. A dead-letter queue is served by
 /// the store of the queue that moves messages into it, so it must live on the same pool.
 /// </remarks>
-public sealed class PooledQueueStore : IQueueStore
+public sealed class PooledQueueStore : IQueueStore, IStoreHealth
 {
     private const string FlavorKey = "_flavor";
 
@@ -73,7 +73,7 @@ public sealed class PooledQueueStore : IQueueStore
         {
             if (!_opened.TryGetValue(key, out var store))
             {
-                store = await _resolver.OpenAsync(uri, cancellationToken).ConfigureAwait(false);
+                store = await OpenPoolStoreAsync(uri, cancellationToken).ConfigureAwait(false);
                 _opened.Add(key, store);
             }
 
@@ -82,6 +82,33 @@ public sealed class PooledQueueStore : IQueueStore
         finally
         {
             _opening.Release();
+        }
+    }
+
+    /// <summary>The server's own store's report; a pool's store reports on itself, and one that cannot be opened answers 503 for its queues.</summary>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    public ValueTask<StoreHealth> GetHealthAsync(CancellationToken cancellationToken) =>
+        _default is IStoreHealth health
+            ? health.GetHealthAsync(cancellationToken)
+            : ValueTask.FromResult(new StoreHealth { Backend = "pooled", Status = StoreStatus.Ok, Detail = "the default store reports no health of its own" });
+
+    /// <summary>
+    /// Opens a pool's store; a store that cannot be opened makes its queues unavailable (503, retried on the next
+    /// request), not broken: the pool may come back (a disk remounted, a Redis restarted) without a server restart.
+    /// </summary>
+    private async ValueTask<IQueueStore> OpenPoolStoreAsync(string uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _resolver.OpenAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever keeps a driver from opening its store means the pool is unavailable for now.
+        catch (Exception ex) when (ex is not OperationCanceledException and not QueueException)
+#pragma warning restore CA1031
+        {
+            // The URI is left out of the message: it may carry a password.
+            ThrowHelper.StorageUnavailable("A pool's store cannot be opened; the queues placed on it are unavailable until it can: " + ex.Message, ex);
+            throw;
         }
     }
 

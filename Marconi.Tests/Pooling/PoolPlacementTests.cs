@@ -143,6 +143,36 @@ public sealed class PoolPlacementTests : IAsyncLifetime
         Assert.Null(_pools.Store.Catalog.PlacementOf("pool-project", "on-b"));
     }
 
+    [Fact]
+    public async Task A_pool_whose_store_cannot_be_opened_answers_503_for_its_queues_and_recovers_when_it_can()
+    {
+        await PutPoolAsync("fragile", 1);
+        Assert.Equal(201, (await SendAsync("PUT", "/v2/queues/on-fragile")).Status);
+        Assert.Equal(201, (await SendAsync("POST", "/v2/queues/on-fragile/messages", """{"messages": [{"body": "kept"}]}""")).Status);
+
+        // The pool's directory becomes a file while the server is down: its store cannot be opened.
+        await _pools.CloseAsync();
+        var directory = _pools.PoolDir("fragile");
+        Directory.Move(directory, directory + ".away");
+        await File.WriteAllTextAsync(directory, "not a directory");
+        await _pools.ReopenAsync();
+        _handler = _pools.Handler();
+
+        var stats = await SendAsync("GET", "/v2/queues/on-fragile/stats");
+        Assert.Equal(503, stats.Status);
+        Assert.Contains("pool", stats.Json.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(503, (await SendAsync("GET", "/v2/queues")).Status);
+        var health = await SendAsync("GET", "/v2/health");
+        Assert.Equal("faster", health.Json.GetProperty("storage").GetProperty("backend").GetString());
+
+        // Back in place: the next request opens it, nothing was lost.
+        File.Delete(directory);
+        Directory.Move(directory + ".away", directory);
+        var messages = await SendAsync("GET", "/v2/queues/on-fragile/messages?echo=true");
+        Assert.Equal(200, messages.Status);
+        Assert.Equal("\"kept\"", Assert.Single(messages.Json.GetProperty("messages").EnumerateArray()).GetProperty("body").GetRawText());
+    }
+
     private async Task PutPoolAsync(string name, long weight)
     {
         var response = await SendAsync("PUT", $"/v2/pools/{name}", $$"""{"uri": "{{_pools.PoolUri(name)}}", "weight": {{weight}}}""");
