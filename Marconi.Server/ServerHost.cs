@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using Marconi.Core;
 using Marconi.Http.Server;
 using Marconi.Http.Telemetry;
-using Marconi.Storage.Faster;
 using Microsoft.Extensions.Logging;
 
 namespace Marconi.Server;
@@ -37,15 +36,10 @@ internal static class ServerHost
 
         using (certificate)
         {
-            FasterQueueStore store;
-            try
+            var (store, exitCode) = await StoreSelection.OpenAsync(settings, loggerFactory);
+            if (store is null)
             {
-                store = await FasterQueueStore.OpenAsync(settings.DataDir, loggerFactory: loggerFactory);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                await Console.Error.WriteLineAsync($"marconi-server: cannot open the data directory '{settings.DataDir}': {ex.Message}");
-                return 1;
+                return exitCode;
             }
 
             await using (store)

@@ -51,8 +51,13 @@ public sealed partial class RedisQueueStore : IQueueStore
     /// Connects to Redis (a StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6379,password=...</c>) and reads
     /// or sets this deployment's id tag.
     /// </summary>
-    public static async Task<RedisQueueStore> ConnectAsync(string configuration, RedisQueueStoreOptions? options = null)
+    public static Task<RedisQueueStore> ConnectAsync(string configuration, RedisQueueStoreOptions? options = null) =>
+        ConnectAsync(ConfigurationOptions.Parse(configuration), options);
+
+    /// <summary>Connects to Redis with parsed StackExchange.Redis settings and reads or sets this deployment's id tag.</summary>
+    public static async Task<RedisQueueStore> ConnectAsync(ConfigurationOptions configuration, RedisQueueStoreOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         options ??= new RedisQueueStoreOptions();
         ConnectionMultiplexer connection;
         try
