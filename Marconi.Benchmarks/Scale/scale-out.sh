@@ -41,16 +41,14 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-# start_server NAME ARGS... -> prints the server's URL once it listens
+# start_server NAME ARGS... -> sets server_url once it listens (no subshell: its pid must reach pids)
 start_server() {
   local name=$1; shift
   dotnet "$server_dll" --listen 127.0.0.1:0 --data-dir "$work/$name" "$@" > "$work/$name.out" 2> "$work/$name.err" &
   pids+=($!)
   for _ in $(seq 240); do grep -q 'Marconi listening on' "$work/$name.out" 2>/dev/null && break; sleep 0.25; done
-  local url
-  url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/$name.out" | head -1 || true)
-  [[ -n $url ]] || { echo "scale-out: server $name did not start" >&2; cat "$work/$name.err" >&2; exit 1; }
-  echo "$url"
+  server_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/$name.out" | head -1 || true)
+  [[ -n $server_url ]] || { echo "scale-out: server $name did not start" >&2; cat "$work/$name.err" >&2; exit 1; }
 }
 
 start_redis() { # start_redis always|everysec -> sets redis_port
@@ -63,6 +61,19 @@ start_redis() { # start_redis always|everysec -> sets redis_port
   echo "scale-out: redis-server did not start" >&2; exit 1
 }
 
+# One table row from the load tool's JSON summary (its last stdout line).
+cat > "$work/row.py" <<'PY'
+import json, sys
+label, load = sys.argv[1], sys.argv[2]
+r = json.load(sys.stdin)
+roles, lat = r["roles"], r["latency_ms"]
+producer, consumer, post = roles.get("producers", {}), roles.get("consumers", {}), lat.get("post", {})
+total = sum(v.get("per_s", 0) for v in lat.values())
+print(f"{label:<34} {producer.get('posted_per_s', 0):>9.0f} {consumer.get('claimed_per_s', 0):>9.0f} "
+      f"{consumer.get('deleted_per_s', 0):>9.0f} {total:>9.0f} {post.get('p50', 0):>8.2f} {post.get('p99', 0):>8.2f} "
+      f"{sum(r['errors'].values()):>6} {load:>6}")
+PY
+
 load_args=(--producers "$producers" --consumers "$consumers" --queues 4 --message-size "$size" --claim-limit 5
            --warmup "$warmup" --duration "$seconds" --max-requests 50000000 --timeout 30 --json)
 rows=()
@@ -74,22 +85,12 @@ measure() {
   load=$(cut -d' ' -f1 /proc/loadavg)
   echo "scale-out: $label (load average $load): dotnet $load_dll ${urls[*]} ${load_args[*]}" >&2
   dotnet "$load_dll" "${urls[@]}" "${load_args[@]}" > "$work/load.out" 2> "$work/load.err" || { cat "$work/load.err" >&2; exit 1; }
-  rows+=("$(tail -1 "$work/load.out" | python3 -c '
-import json, sys
-label, load = sys.argv[1], sys.argv[2]
-r = json.load(sys.stdin)
-roles, lat = r["roles"], r["latency_ms"]
-post = lat.get("post", {})
-total = sum(v.get("per_s", 0) for v in lat.values())
-print(f"{label:<34} {roles.get(\"producer\", {}).get(\"posted_per_s\", 0):>9.0f} {roles.get(\"consumer\", {}).get(\"claimed_per_s\", 0):>9.0f} "
-      f"{roles.get(\"consumer\", {}).get(\"deleted_per_s\", 0):>9.0f} {total:>9.0f} {post.get(\"p50\", 0):>8.2f} {post.get(\"p99\", 0):>8.2f} "
-      f"{sum(r[\"errors\"].values()):>6} {load:>6}")
-' "$label" "$load")")
+  rows+=("$(tail -1 "$work/load.out" | python3 "$work/row.py" "$label" "$load")")
 }
 
 # 1. FASTER, one server.
-url=$(start_server faster)
-measure "FASTER, 1 server" "$url"
+start_server faster
+measure "FASTER, 1 server" "$server_url"
 stop_servers
 
 # 2. Redis, 1..3 servers, per fsync mode (a fresh redis-server each mode; servers restarted for each count).
@@ -97,7 +98,10 @@ for mode in everysec always; do
   start_redis "$mode"
   for count in 1 2 3; do
     urls=()
-    for n in $(seq "$count"); do urls+=("$(start_server "redis-$mode-$count-$n" --store "redis://127.0.0.1:$redis_port,prefix=scale-$count")")"; done
+    for n in $(seq "$count"); do
+      start_server "redis-$mode-$count-$n" --store "redis://127.0.0.1:$redis_port,prefix=scale-$count"
+      urls+=("$server_url")
+    done
     measure "Redis AOF $mode, $count server(s)" "${urls[@]}"
     stop_servers
   done
