@@ -7,7 +7,8 @@ using StackExchange.Redis;
 namespace Marconi.Server;
 
 /// <summary>
-/// Opens <c>redis://[user:password@]HOST:PORT[/?option=value&amp;...]</c> as a <see cref="RedisQueueStore"/>. The options
+/// Opens <c>redis://[user:password@]HOST:PORT[/?option=value&amp;...]</c> as a <see cref="RedisQueueStore"/>; a bare
+/// <c>HOST:PORT</c> among the options adds an endpoint (more cluster seeds or Sentinels). The options
 /// are StackExchange.Redis configuration options (<c>password</c>, <c>user</c>, <c>ssl</c>, <c>sslHost</c>,
 /// <c>connectTimeout</c>, <c>syncTimeout</c>, <c>serviceName</c>, ...), checked by its parser, plus Marconi's own
 /// <c>prefix</c> (the first part of every key, so several deployments or pools share one Redis). The server's
@@ -73,11 +74,16 @@ internal sealed class RedisStoreFactory : IQueueStoreFactory
         var query = uri.Query.StartsWith('?') ? uri.Query[1..] : uri.Query;
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
-            // A bare word would read as another endpoint to StackExchange.Redis: every option is name=value.
+            // A bare HOST:PORT is one more endpoint (cluster seeds, Sentinels); any other bare word is refused, since
+            // StackExchange.Redis would take it for a host name.
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ArgumentException($"The Redis option '{Uri.UnescapeDataString(pair)}' needs the form name=value.", nameof(uri));
+                var endpoint = Uri.UnescapeDataString(pair);
+                passThrough.Add(IsEndpoint(endpoint)
+                    ? endpoint
+                    : throw new ArgumentException($"The Redis option '{endpoint}' is neither name=value nor HOST:PORT.", nameof(uri)));
+                continue;
             }
 
             var name = Uri.UnescapeDataString(pair[..equals]);
@@ -124,4 +130,13 @@ internal sealed class RedisStoreFactory : IQueueStoreFactory
     }
 
     private static string? NonEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static bool IsEndpoint(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        return colon > 0
+            && !text.Contains(',', StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and < 65536;
+    }
 }

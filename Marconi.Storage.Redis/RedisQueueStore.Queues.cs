@@ -87,9 +87,9 @@ public sealed partial class RedisQueueStore
 
             return new QueuePage(queues, queues.Length > 0 ? queues[^1].Name : null, count);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            ThrowHelper.StorageUnavailable($"Redis failed: {exception.Message}", exception);
+            ThrowUnavailable(exception);
             throw;
         }
     }

@@ -70,7 +70,7 @@ public sealed partial class RedisQueueStore : IQueueStore
         {
             connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
             ThrowHelper.StorageUnavailable($"Cannot connect to Redis: {exception.Message}", exception);
             throw;
@@ -84,6 +84,13 @@ public sealed partial class RedisQueueStore : IQueueStore
             await database.StringSetAsync(keys.StoreTag, candidate, when: When.NotExists).ConfigureAwait(false);
             var tag = (long)await database.StringGetAsync(keys.StoreTag).ConfigureAwait(false);
             return new RedisQueueStore(connection, options, (uint)tag);
+        }
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
+        {
+            // Connected but refused (NOAUTH, a read-only replica, a cluster still forming): not usable either.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            ThrowHelper.StorageUnavailable($"Cannot use Redis: {exception.Message}", exception);
+            throw;
         }
         catch
         {
@@ -99,9 +106,9 @@ public sealed partial class RedisQueueStore : IQueueStore
         {
             return await _database.PingAsync().ConfigureAwait(false);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            ThrowHelper.StorageUnavailable($"Redis does not answer: {exception.Message}", exception);
+            ThrowUnavailable(exception);
             throw;
         }
     }
@@ -136,6 +143,22 @@ public sealed partial class RedisQueueStore : IQueueStore
             && ResourceIds.TryParse(id, tag, out sequence);
     }
 
+    /// <summary>
+    /// Throws storage-unavailable (503) with a short cause. The exception, kept as the inner one, carries
+    /// StackExchange.Redis's diagnostics (addresses, connection state), which do not belong in an HTTP answer.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowUnavailable(Exception exception) =>
+        ThrowHelper.StorageUnavailable(
+            exception switch
+            {
+                RedisTimeoutException => "Redis did not answer in time.",
+                RedisConnectionException => "Redis is not reachable.",
+                RedisServerException => $"Redis refused the command ({exception.Message.Split(' ', 2)[0]}).",
+                _ => "Redis failed.",
+            },
+            exception);
+
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static long ThrowClaimMismatch()
     {
@@ -167,11 +190,11 @@ public sealed partial class RedisQueueStore : IQueueStore
         {
             return await _database.ScriptEvaluateAsync(script, keys, values).ConfigureAwait(false);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
             // Connection loss, timeouts and server refusals (READONLY, OOM, MISCONF: a failed disk write) alike: the
             // change may or may not have been made, so it is not acknowledged.
-            ThrowHelper.StorageUnavailable($"Redis failed: {exception.Message}", exception);
+            ThrowUnavailable(exception);
             throw;
         }
     }
@@ -182,9 +205,9 @@ public sealed partial class RedisQueueStore : IQueueStore
         {
             return await _database.StringGetAsync(_keys.Queue(project, queue) + "meta").ConfigureAwait(false);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            ThrowHelper.StorageUnavailable($"Redis failed: {exception.Message}", exception);
+            ThrowUnavailable(exception);
             throw;
         }
     }

@@ -188,15 +188,39 @@ public sealed class MultiNodeTests
         Assert.True(acknowledged.Count >= 51, $"only {acknowledged.Count} posts were acknowledged ({refused} refused)");
     }
 
-    private static async Task<Dictionary<string, string>> ListWhenReachableAsync(RunningServer node)
+    [Fact]
+    public async Task While_redis_is_down_a_server_answers_503_without_redis_diagnostics_and_serves_again_after()
+    {
+        await using var deployment = await ScaleDeployment.StartAsync(nodes: 1);
+        var node = deployment.Nodes[0];
+        var (posted, ids) = await ZaqarCalls.PostAsync(node.Http, node.Url, "down", ["before"]);
+        Assert.Equal(HttpStatusCode.Created, posted);
+
+        deployment.Redis.Kill();
+        using (var request = ZaqarCalls.Request(HttpMethod.Post, $"{node.Url}/v2/queues/down/messages", """{"messages":[{"body":"during"}]}"""))
+        using (var response = await node.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains("Redis", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+        }
+
+        deployment.Redis.StartAgain();
+        var listed = await ListWhenReachableAsync(node, "down");
+        Assert.Equal("before", listed[ids[0]]);
+        Assert.Equal(HttpStatusCode.Created, (await ZaqarCalls.PostAsync(node.Http, node.Url, "down", ["after"])).Status);
+    }
+
+    private static async Task<Dictionary<string, string>> ListWhenReachableAsync(RunningServer node, string queue = "aof")
     {
         // Bounded: StackExchange.Redis reconnects within seconds; 60 tries 500 ms apart while the node answers 503.
-        var url = $"{node.Url}/v2/queues/aof/stats";
+        var url = $"{node.Url}/v2/queues/{queue}/stats";
         for (var attempt = 0; attempt < 60 && await ZaqarCalls.SendAsync(node.Http, HttpMethod.Get, url) == HttpStatusCode.ServiceUnavailable; attempt++)
         {
             await Task.Delay(500);
         }
 
-        return await ZaqarCalls.ListAllAsync(node.Http, node.Url, "aof");
+        return await ZaqarCalls.ListAllAsync(node.Http, node.Url, queue);
     }
 }

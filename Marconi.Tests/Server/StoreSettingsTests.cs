@@ -53,7 +53,7 @@ public sealed class StoreSettingsTests : IDisposable
     [InlineData("redis://127.0.0.1:6379,bogus=1,password=hunter2", "bogus")]
     [InlineData("redis://:hunter2@127.0.0.1:6379/0", "no path")]
     [InlineData("redis://127.0.0.1:6379,prefix=a{b},password=hunter2", "prefix")]
-    [InlineData("redis://127.0.0.1:6379,10.0.0.1:6379,password=hunter2", "name=value")]
+    [InlineData("redis://127.0.0.1:6379,sentinel,password=hunter2", "neither name=value nor HOST:PORT")]
     [InlineData("mongodb://127.0.0.1:27017", "No driver")]
     [InlineData("not a uri", "not a valid store URI")]
     [InlineData("file://relative/dir", "file:///absolute/path")]
@@ -63,6 +63,15 @@ public sealed class StoreSettingsTests : IDisposable
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bare_host_port_items_add_endpoints()
+    {
+        var (configuration, _) = RedisStoreFactory.Parse(new Uri(StoreUriText.Normalize("redis://10.0.0.1:26379,10.0.0.2:26379,[::1]:26379,serviceName=mymaster")));
+
+        Assert.Equal(["10.0.0.1:26379", "10.0.0.2:26379", "[::1]:26379"], configuration.EndPoints.Select(e => e.ToString()));
+        Assert.Equal("mymaster", configuration.ServiceName);
     }
 
     [Fact]

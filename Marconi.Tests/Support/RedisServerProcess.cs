@@ -69,8 +69,23 @@ public sealed class RedisServerProcess : IDisposable
     /// <summary>Kills the server (SIGKILL: no final fsync, no shutdown save) and starts it again on the same files.</summary>
     public void KillAndRestart()
     {
-        _process.Kill();
-        _process.WaitForExit();
+        Kill();
+        StartAgain();
+    }
+
+    /// <summary>Kills the server (SIGKILL); <see cref="StartAgain"/> starts it on the same port and files.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Starts the killed server again on the same port and files.</summary>
+    public void StartAgain()
+    {
         _process.Dispose();
         _process = Launch();
     }
