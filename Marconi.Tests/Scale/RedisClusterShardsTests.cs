@@ -41,3 +41,25 @@ public sealed class RedisClusterShardsTests : EngineTestBase
         }
     }
 }
+
+/// <summary>Two server processes whose <c>--store</c> names one shard of the three-shard cluster: they find the others.</summary>
+public sealed class RedisClusterServersTests
+{
+    [Fact]
+    public async Task Servers_given_one_seed_serve_a_queue_whose_slot_is_on_any_shard()
+    {
+        var cluster = RedisClusterProcesses.Shared;
+        using var directory = new TempDirectory("cluster-servers");
+        var store = $"redis://{cluster.Nodes[0].Endpoint},prefix=servers-{Guid.NewGuid():N}";
+        using var a = await RunningServer.StartAsync(Directory.CreateDirectory(Path.Combine(directory.Path, "a")).FullName, ["--store", store]);
+        using var b = await RunningServer.StartAsync(Directory.CreateDirectory(Path.Combine(directory.Path, "b")).FullName, ["--store", store]);
+
+        // ZaqarCalls' project hashes to one slot; posting to it and claiming through the other server crosses
+        // whichever shard holds it, reached from the seed by StackExchange.Redis's cluster routing.
+        var (status, ids) = await ZaqarCalls.PostAsync(a.Http, a.Url, "sharded", ["x", "y"]);
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        Assert.Equal(ids.Order(), (await ZaqarCalls.ListAllAsync(b.Http, b.Url, "sharded")).Keys.Order());
+        Assert.Equal(ids.Order(), (await ZaqarCalls.ClaimAsync(b.Http, b.Url, "sharded", 10)).Select(m => m.Id).Order());
+        Assert.Empty(await ZaqarCalls.ClaimAsync(a.Http, a.Url, "sharded", 10));
+    }
+}
