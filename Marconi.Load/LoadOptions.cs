@@ -12,7 +12,10 @@ internal sealed class LoadOptions
     public const string Usage = """
         marconi-load: closed-loop load on a Zaqar v2 HTTP server (Marconi or OpenStack Zaqar), loopback only.
 
-          --url URL            server base URL (default http://127.0.0.1:8888); host must be 127.0.0.0/8, ::1 or localhost
+          --url URL            server base URL (default http://127.0.0.1:8888); host must be 127.0.0.0/8, ::1 or localhost.
+                               Repeatable (or a comma list) for several servers on one store: each role's workers
+                               are spread over the URLs in turn (worker i on URL i mod N); set-up, stats and
+                               tear-down use the first. The report adds a per-URL table
           --producers N        POST /v2/queues/{q}/messages workers (default 1)
           --consumers M        claim + delete workers (default 0)
           --observers K        GET /v2/queues/{q}/messages paging workers (default 0)
@@ -37,7 +40,15 @@ internal sealed class LoadOptions
         Exit codes: 0 the run completed (request errors are reported), 2 bad arguments, 1 the server could not be reached.
         """;
 
-    public Uri Url { get; private set; } = new("http://127.0.0.1:8888/");
+    private static readonly Uri DefaultUrl = new("http://127.0.0.1:8888/");
+
+    private readonly List<Uri> _urls = [];
+
+    /// <summary>The servers, in the order given (the default one when none was).</summary>
+    public IReadOnlyList<Uri> Urls => _urls.Count > 0 ? _urls : [DefaultUrl];
+
+    /// <summary>The first server: set-up, stats and tear-down go there.</summary>
+    public Uri Url => Urls[0];
     public int Producers { get; private set; } = 1;
     public int Consumers { get; private set; }
     public int Observers { get; private set; }
@@ -90,7 +101,17 @@ internal sealed class LoadOptions
                     options.Json = true;
                     break;
                 case "--url":
-                    options.Url = ParseUrl(Value());
+                    foreach (var url in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        var parsed = ParseUrl(url);
+                        if (options._urls.Contains(parsed))
+                        {
+                            throw new UsageException($"--url {url}: given twice");
+                        }
+
+                        options._urls.Add(parsed);
+                    }
+
                     break;
                 case "--producers":
                     options.Producers = Int(name, Value(), 0, 4096);

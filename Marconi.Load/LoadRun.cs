@@ -38,7 +38,6 @@ internal sealed class LoadRun : IAsyncDisposable
     private readonly string _runId;
     private readonly string[] _queues;
     private readonly byte[] _pad;
-    private readonly string _basePath;
     private readonly LoadConnection _admin;
     private readonly RequestWriter _adminRequests;
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
@@ -54,9 +53,8 @@ internal sealed class LoadRun : IAsyncDisposable
         _runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         _queues = Enumerable.Range(0, options.Queues).Select(i => string.Create(CultureInfo.InvariantCulture, $"load-{_runId}-q{i}")).ToArray();
         _pad = PostBody.RandomPad(options.MessageSize);
-        _basePath = options.Url.AbsolutePath;
         _budget = options.MaxRequests;
-        _admin = NewConnection();
+        _admin = NewConnection(options.Url);
         _adminRequests = new RequestWriter(options.Url, options.Project, Guid.NewGuid().ToString(), closeConnections: false);
     }
 
@@ -74,15 +72,15 @@ internal sealed class LoadRun : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _admin.DisposeAsync();
 
-    private LoadConnection NewConnection() =>
-        new(_options.Url, TimeSpan.FromSeconds(_options.TimeoutSeconds), () => Interlocked.Increment(ref _connections));
+    private LoadConnection NewConnection(Uri url) =>
+        new(url, TimeSpan.FromSeconds(_options.TimeoutSeconds), () => Interlocked.Increment(ref _connections));
 
     private RatePacer NewPacer() => _options.RatePerPacedWorker > 0 ? new RatePacer(_options.RatePerPacedWorker) : RatePacer.None;
 
-    private RequestWriter NewRequestWriter() => new(_options.Url, _options.Project, Guid.NewGuid().ToString(), ClosesConnections);
+    private RequestWriter NewRequestWriter(Uri url) => new(url, _options.Project, Guid.NewGuid().ToString(), ClosesConnections);
 
     /// <summary>A path under the base URL's path, as the request target's bytes.</summary>
-    private byte[] Target(string relative) => Encoding.UTF8.GetBytes(_basePath + relative);
+    private static byte[] Target(Uri url, string relative) => Encoding.UTF8.GetBytes(url.AbsolutePath + relative);
 
     /// <summary>Pings the server and creates the queues; throws <see cref="ServerUnreachableException"/> when it cannot.</summary>
     public async Task SetUpAsync()
@@ -93,6 +91,18 @@ internal sealed class LoadRun : IAsyncDisposable
             if (ping is < 200 or >= 300)
             {
                 throw new ServerUnreachableException($"GET {_options.Url}v2/ping answered {ping}");
+            }
+
+            // The other servers are only pinged: they share the first one's store, where the queues are made.
+            foreach (var url in _options.Urls.Skip(1))
+            {
+                await using var connection = NewConnection(url);
+                var writer = NewRequestWriter(url);
+                await connection.SendAsync(writer.Write("GET"u8, Target(url, "v2/ping"), default, hasBody: false), keepBody: false);
+                if (connection.Status is < 200 or >= 300)
+                {
+                    throw new ServerUnreachableException($"GET {url}v2/ping answered {connection.Status}");
+                }
             }
 
             // Zaqar's stand-alone wsgiref server answers HTTP/1.0 and closes every connection after its response: the
@@ -185,22 +195,24 @@ internal sealed class LoadRun : IAsyncDisposable
     }
 
     /// <summary>Runs every worker to the end and returns each one's role and stats, with the measured window's length.</summary>
-    public async Task<(List<(Role Role, RunStats Stats)> Workers, double WindowSeconds, long Issued)> RunAsync()
+    public async Task<(List<(Role Role, RunStats Stats, int Node)> Workers, double WindowSeconds, long Issued)> RunAsync()
     {
         var start = Stopwatch.GetTimestamp();
         _warmupEnd = start + (long)(_options.WarmupSeconds * Stopwatch.Frequency);
         _end = _warmupEnd + (long)(_options.DurationSeconds * Stopwatch.Frequency);
 
-        var workers = new List<(Role Role, RunStats Stats)>();
+        var workers = new List<(Role Role, RunStats Stats, int Node)>();
         var tasks = new List<Task>();
-        void Add(Role role, int count, Func<int, RunStats, Task> loop)
+        void Add(Role role, int count, Func<int, RunStats, Uri, Task> loop)
         {
+            // Each role's workers take the servers in turn, so every server sees every role.
             for (var i = 0; i < count; i++)
             {
                 var stats = new RunStats();
-                workers.Add((role, stats));
+                var node = i % _options.Urls.Count;
+                workers.Add((role, stats, node));
                 var index = i;
-                tasks.Add(Task.Run(() => loop(index, stats)));
+                tasks.Add(Task.Run(() => loop(index, stats, _options.Urls[node])));
             }
         }
 
@@ -221,7 +233,7 @@ internal sealed class LoadRun : IAsyncDisposable
         return (workers, window, issued);
     }
 
-    private async Task ReportProgressAsync(long start, List<(Role Role, RunStats Stats)> workers, CancellationToken token)
+    private async Task ReportProgressAsync(long start, List<(Role Role, RunStats Stats, int Node)> workers, CancellationToken token)
     {
         try
         {
@@ -255,12 +267,12 @@ internal sealed class LoadRun : IAsyncDisposable
         return true;
     }
 
-    private async Task ProduceAsync(int index, RunStats stats)
+    private async Task ProduceAsync(int index, RunStats stats, Uri url)
     {
-        await using var connection = NewConnection();
-        var requests = NewRequestWriter();
+        await using var connection = NewConnection(url);
+        var requests = NewRequestWriter(url);
         var pacer = NewPacer();
-        var target = Target($"v2/queues/{_queues[index % _queues.Length]}/messages");
+        var target = Target(url, $"v2/queues/{_queues[index % _queues.Length]}/messages");
         var body = new PostBody(_pad, _options.MessageSize, _options.Batch);
         long sequence = 0;
         var errors = new ErrorBackoff();
@@ -283,12 +295,12 @@ internal sealed class LoadRun : IAsyncDisposable
         }
     }
 
-    private async Task ConsumeAsync(int index, RunStats stats)
+    private async Task ConsumeAsync(int index, RunStats stats, Uri url)
     {
-        await using var connection = NewConnection();
-        var requests = NewRequestWriter();
+        await using var connection = NewConnection(url);
+        var requests = NewRequestWriter(url);
         var pacer = RatePacer.None;
-        var claimTarget = Target(string.Create(CultureInfo.InvariantCulture, $"v2/queues/{_queues[index % _queues.Length]}/claims?limit={_options.ClaimLimit}"));
+        var claimTarget = Target(url, string.Create(CultureInfo.InvariantCulture, $"v2/queues/{_queues[index % _queues.Length]}/claims?limit={_options.ClaimLimit}"));
         var bulkTarget = new ArrayBufferWriter<byte>();
         var backoff = 1;
         var errors = new ErrorBackoff();
@@ -351,7 +363,7 @@ internal sealed class LoadRun : IAsyncDisposable
                     break;
                 }
 
-                if (!TryWriteHrefRequest(requests, "DELETE"u8, hrefs[h], out var deleteRequest))
+                if (!TryWriteHrefRequest(url, requests, "DELETE"u8, hrefs[h], out var deleteRequest))
                 {
                     stats.AddError(RequestKind.Delete, "foreign-href");
                     continue;
@@ -370,12 +382,12 @@ internal sealed class LoadRun : IAsyncDisposable
         }
     }
 
-    private async Task ObserveAsync(int index, RunStats stats)
+    private async Task ObserveAsync(int index, RunStats stats, Uri url)
     {
-        await using var connection = NewConnection();
-        var requests = NewRequestWriter();
+        await using var connection = NewConnection(url);
+        var requests = NewRequestWriter(url);
         var pacer = NewPacer();
-        var head = Target($"v2/queues/{_queues[index % _queues.Length]}/messages?limit=10&echo=true");
+        var head = Target(url, $"v2/queues/{_queues[index % _queues.Length]}/messages?limit=10&echo=true");
         var next = new HrefList();
         var backoff = 1;
         var errors = new ErrorBackoff();
@@ -386,7 +398,7 @@ internal sealed class LoadRun : IAsyncDisposable
             {
                 request = requests.Write("GET"u8, head, default, hasBody: false);
             }
-            else if (!TryWriteHrefRequest(requests, "GET"u8, next[next.Count - 1], out request))
+            else if (!TryWriteHrefRequest(url, requests, "GET"u8, next[next.Count - 1], out request))
             {
                 stats.AddError(RequestKind.List, "foreign-href");
                 request = requests.Write("GET"u8, head, default, hasBody: false);
@@ -458,7 +470,7 @@ internal sealed class LoadRun : IAsyncDisposable
         return requests.Write("DELETE"u8, target.WrittenSpan, default, hasBody: false);
     }
 
-    private bool TryWriteHrefRequest(RequestWriter requests, ReadOnlySpan<byte> method, ReadOnlySpan<byte> href, out ReadOnlyMemory<byte> request)
+    private static bool TryWriteHrefRequest(Uri url, RequestWriter requests, ReadOnlySpan<byte> method, ReadOnlySpan<byte> href, out ReadOnlyMemory<byte> request)
     {
         if (href.Length > 1 && href[0] == (byte)'/' && href[1] != (byte)'/')
         {
@@ -466,8 +478,8 @@ internal sealed class LoadRun : IAsyncDisposable
             return true;
         }
 
-        if (!Uri.TryCreate(_options.Url, Encoding.UTF8.GetString(href), out var uri) ||
-            !string.Equals(uri.Host, _options.Url.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != _options.Url.Port)
+        if (!Uri.TryCreate(url, Encoding.UTF8.GetString(href), out var uri) ||
+            !string.Equals(uri.Host, url.Host, StringComparison.OrdinalIgnoreCase) || uri.Port != url.Port)
         {
             request = default;
             return false;
@@ -534,7 +546,7 @@ internal sealed class LoadRun : IAsyncDisposable
     /// <summary>One set-up or tear-down request on the admin connection; returns the status (the body is on <see cref="_admin"/>).</summary>
     private async Task<int> AdminAsync(string method, string path, byte[]? body, bool keepBody = false)
     {
-        var request = _adminRequests.Write(Encoding.ASCII.GetBytes(method), Target(path), body, hasBody: body is not null);
+        var request = _adminRequests.Write(Encoding.ASCII.GetBytes(method), Target(_options.Url, path), body, hasBody: body is not null);
         await _admin.SendAsync(request, keepBody);
         return _admin.Status;
     }

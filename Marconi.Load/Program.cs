@@ -42,7 +42,7 @@ catch (ServerUnreachableException e)
 }
 
 await Console.Error.WriteLineAsync(
-    $"run {run.RunId}: queues {string.Join(", ", run.Queues)} on {options.Url}; {options.WarmupSeconds} s warm-up, {options.DurationSeconds} s measured");
+    $"run {run.RunId}: queues {string.Join(", ", run.Queues)} on {string.Join(", ", options.Urls)}; {options.WarmupSeconds} s warm-up, {options.DurationSeconds} s measured");
 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var started = Stopwatch.GetTimestamp();
 var (workers, window, issued) = await run.RunAsync();

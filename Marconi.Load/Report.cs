@@ -14,7 +14,8 @@ internal sealed class Report
     public required string RunId { get; init; }
     public required double WindowSeconds { get; init; }
     public required long Issued { get; init; }
-    public required IReadOnlyList<(Role Role, RunStats Stats)> Workers { get; init; }
+    /// <summary>Each worker's role, stats, and server (an index into <see cref="LoadOptions.Urls"/>).</summary>
+    public required IReadOnlyList<(Role Role, RunStats Stats, int Node)> Workers { get; init; }
     public required IReadOnlyDictionary<string, long?> QueueTotals { get; init; }
     public required double ClientCpuSeconds { get; init; }
     public required double ElapsedSeconds { get; init; }
@@ -40,6 +41,10 @@ internal sealed class Report
 
     private int Count(Role role) => Workers.Count(w => w.Role == role);
 
+    private RunStats ByNode(int node) => Merge(Workers.Where(w => w.Node == node).Select(w => w.Stats));
+
+    private int CountOnNode(int node) => Workers.Count(w => w.Node == node);
+
     public string Table()
     {
         var all = All;
@@ -48,7 +53,7 @@ internal sealed class Report
         void Line(string line) => text.Append(line).Append('\n');
         string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-        Line(F($"marconi-load run {RunId}: {o.Url} project={o.Project} queues={o.Queues} producers={o.Producers} consumers={o.Consumers} observers={o.Observers}"));
+        Line(F($"marconi-load run {RunId}: {string.Join(", ", o.Urls)} project={o.Project} queues={o.Queues} producers={o.Producers} consumers={o.Consumers} observers={o.Observers}"));
         Line(F($"  message-size={o.MessageSize} batch={o.Batch} claim-limit={o.ClaimLimit}{(o.BulkDelete ? " bulk-delete" : "")}{(o.Rate > 0 ? F($" rate={o.Rate}/s") : "")} warmup={o.WarmupSeconds}s duration={o.DurationSeconds}s max-requests={o.MaxRequests}"));
         Line(F($"  measured window {WindowSeconds:F2} s; {Issued} load requests issued in {ElapsedSeconds:F2} s on {ConnectionsOpened} connections; client CPU {ClientCpuSeconds:F2} s ({100 * ClientCpuSeconds / Math.Max(ElapsedSeconds, 1e-9):F0}% of one core)"));
         if (ClosesConnections)
@@ -74,6 +79,19 @@ internal sealed class Report
                 _ => F($"{Rate(s.Listed):F1} listed ({s.EmptyPages} empty pages)"),
             };
             Line(F($"{RunStats.Name(role),-10} {Count(role),7} {Rate(s.WindowRequests.Sum()),10:F1}  {messages}"));
+        }
+
+        if (o.Urls.Count > 1)
+        {
+            Line(string.Empty);
+            Line(F($"{"server",-28} {"workers",7} {"req/s",10} {"posted/s",10} {"claimed/s",10} {"deleted/s",10} {"listed/s",10} {"errors",7}"));
+            for (var node = 0; node < o.Urls.Count; node++)
+            {
+                var s = ByNode(node);
+                Line(F($"{o.Urls[node],-28} {CountOnNode(node),7} {Rate(s.WindowRequests.Sum()),10:F1} {Rate(s.Posted),10:F1} {Rate(s.Claimed),10:F1} {Rate(s.Deleted),10:F1} {Rate(s.Listed),10:F1} {s.ErrorCount,7}"));
+            }
+
+            Line(F($"{"total",-28} {Workers.Count,7} {Rate(all.WindowRequests.Sum()),10:F1} {Rate(all.Posted),10:F1} {Rate(all.Claimed),10:F1} {Rate(all.Deleted),10:F1} {Rate(all.Listed),10:F1} {all.ErrorCount,7}"));
         }
 
         Line(string.Empty);
@@ -138,6 +156,23 @@ internal sealed class Report
             json.WriteStartObject();
             json.WriteString("run", RunId);
             json.WriteString("url", Options.Url.ToString());
+            json.WriteStartArray("servers");
+            for (var node = 0; node < Options.Urls.Count; node++)
+            {
+                var s = ByNode(node);
+                json.WriteStartObject();
+                json.WriteString("url", Options.Urls[node].ToString());
+                json.WriteNumber("workers", CountOnNode(node));
+                json.WriteNumber("requests_per_s", Math.Round(Rate(s.WindowRequests.Sum()), 1));
+                json.WriteNumber("posted_per_s", Math.Round(Rate(s.Posted), 1));
+                json.WriteNumber("claimed_per_s", Math.Round(Rate(s.Claimed), 1));
+                json.WriteNumber("deleted_per_s", Math.Round(Rate(s.Deleted), 1));
+                json.WriteNumber("listed_per_s", Math.Round(Rate(s.Listed), 1));
+                json.WriteNumber("errors", s.ErrorCount);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteString("project", Options.Project);
             json.WriteNumber("queues", Options.Queues);
             json.WriteNumber("producers", Options.Producers);

@@ -16,7 +16,7 @@ internal static class ConfigPrinter
     public static string Render(ServerSettings settings)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartArray("listen");
@@ -27,6 +27,7 @@ internal static class ConfigPrinter
 
             json.WriteEndArray();
             json.WriteString("dataDir", settings.DataDir);
+            WriteOptional(json, "store", settings.Store is null ? null : StoreUriText.Mask(settings.Store));
             WriteOptional(json, "tlsCert", settings.TlsCert);
             WriteOptional(json, "tlsKey", settings.TlsKey);
             WriteSecret(json, "signedUrlKey", settings.SignedUrlKey);

@@ -18,12 +18,13 @@ internal sealed class PoolAdministration(PooledQueueStore store) : IPoolAdminist
     public async ValueTask<AdminResult> PutPoolAsync(PoolEntry pool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        if (await CheckUriAsync(pool.Name, pool.Uri, cancellationToken).ConfigureAwait(false) is { } refused)
+        var uri = StoreUriText.Normalize(pool.Uri);
+        if (await CheckUriAsync(pool.Name, uri, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
 
-        return new(Map(Catalog.PutPool(new PoolDefinition(pool.Name, pool.Uri, pool.Weight, pool.Flavor, pool.OptionsJson))));
+        return new(Map(Catalog.PutPool(new PoolDefinition(pool.Name, uri, pool.Weight, pool.Flavor, pool.OptionsJson))));
     }
 
     public async ValueTask<AdminResult> UpdatePoolAsync(string name, string? uri, long? weight, string? flavor, string? optionsJson, CancellationToken cancellationToken)
@@ -33,6 +34,7 @@ internal sealed class PoolAdministration(PooledQueueStore store) : IPoolAdminist
             return new(AdminOutcome.NotFound);
         }
 
+        uri = uri is null ? null : StoreUriText.Normalize(uri);
         if (uri is not null && await CheckUriAsync(name, uri, cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
@@ -98,7 +100,8 @@ internal sealed class PoolAdministration(PooledQueueStore store) : IPoolAdminist
             return CannotConnect(ex.Message);
         }
 
-        AdminResult CannotConnect(string reason) => new(AdminOutcome.BadUri, $"cannot connect to {uri}: {reason}");
+        // Masked: the reason may quote the URI, and an answer never carries a password.
+        AdminResult CannotConnect(string reason) => new(AdminOutcome.BadUri, $"cannot connect to {StoreUriText.Mask(uri)}: {reason.Replace(uri, StoreUriText.Mask(uri), StringComparison.Ordinal)}");
     }
 
     private FlavorEntry ToEntry(string flavor)

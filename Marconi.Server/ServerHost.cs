@@ -9,7 +9,6 @@ using Marconi.Http.Server;
 using Marconi.Http.Telemetry;
 using Marconi.Pooling;
 using Marconi.Server.Logging;
-using Marconi.Storage.Faster;
 using Microsoft.Extensions.Logging;
 
 namespace Marconi.Server;
@@ -57,15 +56,10 @@ internal static class ServerHost
 
         using (certificate)
         {
-            FasterQueueStore store;
-            try
+            var (store, exitCode) = await StoreSelection.OpenAsync(settings, loggerFactory);
+            if (store is null)
             {
-                store = await FasterQueueStore.OpenAsync(settings.DataDir, loggerFactory: loggerFactory);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                await Console.Error.WriteLineAsync($"marconi-server: cannot open the data directory '{settings.DataDir}': {ex.Message}");
-                return 1;
+                return exitCode;
             }
 
             await using (store)
@@ -146,7 +140,7 @@ internal static class ServerHost
             return null;
         }
 
-        var resolver = new StoreUriResolver(StoreFactories.Create(loggerFactory, settings.DataDir));
+        var resolver = StoreSelection.CreateResolver(loggerFactory, settings.DataDir);
         return new PooledQueueStore(store, PoolCatalog.Open(settings.DataDir), resolver, leaveDefaultStoreOpen: true);
     }
 

@@ -13,6 +13,9 @@ internal sealed record ServerSettings
 
     public required string DataDir { get; init; }
 
+    /// <summary>The store URI (normalized, see <see cref="StoreUriText"/>), or null for the embedded FASTER store in <see cref="DataDir"/>.</summary>
+    public string? Store { get; init; }
+
     /// <summary>PEM certificate file, or null for plain HTTP.</summary>
     public string? TlsCert { get; init; }
 

@@ -11,6 +11,7 @@ internal static class SettingsLoader
 {
     public const string ListenVariable = "MARCONI_LISTEN";
     public const string DataDirVariable = "MARCONI_DATA_DIR";
+    public const string StoreVariable = "MARCONI_STORE";
     public const string ConfigVariable = "MARCONI_CONFIG";
     public const string SignedUrlKeyVariable = "MARCONI_SIGNED_URL_KEY";
     public const string AdminModeVariable = "MARCONI_ADMIN_MODE";
@@ -36,6 +37,7 @@ internal static class SettingsLoader
         {
             Listen = [.. listen.Select(EndpointParser.Parse)],
             DataDir = line.DataDir ?? NonEmpty(environment(DataDirVariable)) ?? file.DataDir ?? ServerSettings.DefaultDataDir,
+            Store = (line.Store ?? NonEmpty(environment(StoreVariable)) ?? file.Store) is { } store ? StoreSelection.Check(store) : null,
             TlsCert = line.TlsCert ?? file.TlsCert,
             TlsKey = line.TlsKey ?? file.TlsKey,
             SignedUrlKey = (line.SignedUrlKeyFile is null ? null : ReadKeyFile(line.SignedUrlKeyFile))
@@ -114,6 +116,9 @@ internal static class SettingsLoader
                     break;
                 case "--config":
                     line.Config = Value();
+                    break;
+                case "--store":
+                    line.Store = Value();
                     break;
                 case "--tls-cert":
                     line.TlsCert = Value();
@@ -221,6 +226,9 @@ internal static class SettingsLoader
                     case "dataDir":
                         values.DataDir = String(property);
                         break;
+                    case "store":
+                        values.Store = String(property);
+                        break;
                     case "tlsCert":
                         values.TlsCert = String(property);
                         break;
@@ -250,7 +258,7 @@ internal static class SettingsLoader
                         break;
                     default:
                         throw new SettingsException(
-                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, tlsCert, tlsKey, signedUrlKey, limits, auth, logging, metrics, adminMode, pooling).");
+                            $"Config file '{path}' has an unknown key '{property.Name}' (known: listen, dataDir, store, tlsCert, tlsKey, signedUrlKey, limits, auth, logging, metrics, adminMode, pooling).");
                 }
             }
 
@@ -294,6 +302,8 @@ internal static class SettingsLoader
 
         public string? DataDir { get; set; }
 
+        public string? Store { get; set; }
+
         public string? Config { get; set; }
 
         public string? TlsCert { get; set; }
@@ -325,6 +335,8 @@ internal static class SettingsLoader
         public IReadOnlyList<string>? Listen { get; set; }
 
         public string? DataDir { get; set; }
+
+        public string? Store { get; set; }
 
         public string? TlsCert { get; set; }
 

@@ -7,9 +7,10 @@ namespace Marconi.Server;
 internal static class StoreFactories
 {
     /// <param name="loggerFactory">Where the opened stores log.</param>
-    /// <param name="dataDir">The server's own data directory, which no pool may share.</param>
-    public static IReadOnlyList<IQueueStoreFactory> Create(ILoggerFactory? loggerFactory, string dataDir) =>
+    /// <param name="reservedDataDir">The server's own data directory, which no pool may share (null: none reserved).</param>
+    public static IReadOnlyList<IQueueStoreFactory> Create(ILoggerFactory? loggerFactory, string? reservedDataDir) =>
     [
-        new FasterStoreFactory(loggerFactory, dataDir),
+        new FasterStoreFactory(loggerFactory, reservedDataDir),
+        new RedisStoreFactory(),
     ];
 }

@@ -22,6 +22,11 @@ internal static class Usage
                                    Default {{ServerSettings.DefaultListen}}.
               --data-dir PATH      Storage directory (created if missing). Env {{SettingsLoader.DataDirVariable}}.
                                    Config "dataDir". Default {{ServerSettings.DefaultDataDir}}.
+              --store URI          The store, instead of the embedded FASTER store in --data-dir:
+                                   redis://HOST:PORT[,option=value...] (StackExchange.Redis options such as
+                                   password, user, ssl, connectTimeout; plus prefix=KEYPREFIX), also written
+                                   redis://[user:password@]HOST:PORT[/?option=value&...]; or file:///ABSOLUTE/DIR.
+                                   Env {{SettingsLoader.StoreVariable}}. Config "store". --print-config masks passwords.
               --config FILE        JSON config file: {"listen": ["127.0.0.1:8888"], "dataDir": "...",
                                    "limits": {"maxPageSize": 50}, "tlsCert": "cert.pem", "tlsKey": "key.pem",
                                    "signedUrlKey": "...", "auth": {...}, "logging": {...}, "metrics": {...} }

@@ -21,7 +21,7 @@ public sealed partial class RedisQueueStore
             // The script re-checks the metadata it was given, so the dead-letter settings used are the current ones.
             var settings = ParseMetadata(json).Settings;
             var deadLetters = settings.HasDeadLetterQueue && settings.DeadLetterQueue != queue ? settings.DeadLetterQueue! : null;
-            var keys = new RedisKey[] { _keys.Queue(project, queue), _keys.Catalog(project), _keys.Sequence, _keys.Queue(project, deadLetters ?? queue) };
+            var keys = new RedisKey[] { _keys.Queue(project, queue), _keys.Catalog(project), _keys.Sequence(project), _keys.Queue(project, deadLetters ?? queue) };
             var nowMs = NowMs;
             var values = (RedisResult[])(await RunAsync(
                 RedisScripts.Claim,
@@ -45,14 +45,14 @@ public sealed partial class RedisQueueStore
                 return null;
             }
 
-            return new ClaimResult(FormatId(claimSequence), claim.Ttl, claim.Grace, 0, ReadMessages(values, 1, nowMs));
+            return new ClaimResult(FormatId(project, claimSequence), claim.Ttl, claim.Grace, 0, ReadMessages(project, values, 1, nowMs));
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<ClaimResult?> GetClaimAsync(string project, string queue, string claimId, CancellationToken cancellationToken)
     {
-        if (!TryParseId(claimId, out var claimSequence))
+        if (!TryParseId(project, claimId, out var claimSequence))
         {
             return null;
         }
@@ -65,13 +65,13 @@ public sealed partial class RedisQueueStore
         }
 
         var age = Math.Max(0, (nowMs - (long)values[1]) / 1000);
-        return new ClaimResult(claimId, (int)values[2], (int)values[3], age, ReadMessages(values, 4, nowMs));
+        return new ClaimResult(claimId, (int)values[2], (int)values[3], age, ReadMessages(project, values, 4, nowMs));
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> UpdateClaimAsync(string project, string queue, string claimId, int ttl, int grace, CancellationToken cancellationToken)
     {
-        if (!TryParseId(claimId, out var claimSequence))
+        if (!TryParseId(project, claimId, out var claimSequence))
         {
             return false;
         }
@@ -82,7 +82,7 @@ public sealed partial class RedisQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> ReleaseClaimAsync(string project, string queue, string claimId, CancellationToken cancellationToken)
     {
-        if (!TryParseId(claimId, out var claimSequence))
+        if (!TryParseId(project, claimId, out var claimSequence))
         {
             return false;
         }

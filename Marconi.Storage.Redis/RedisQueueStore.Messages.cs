@@ -27,7 +27,7 @@ public sealed partial class RedisQueueStore
         var ids = new string[sequences.Length];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = FormatId(sequences[i]);
+            ids[i] = FormatId(project, sequences[i]);
         }
 
         return ids;
@@ -37,7 +37,7 @@ public sealed partial class RedisQueueStore
     public async ValueTask<MessagePage> ListMessagesAsync(string project, string queue, MessageQuery query, CancellationToken cancellationToken)
     {
         long markerSequence = 0;
-        if (query.Marker is not null && !TryParseId(query.Marker, out markerSequence))
+        if (query.Marker is not null && !TryParseMarker(query.Marker, out markerSequence))
         {
             ThrowHelper.InvalidArgument("marker", "The marker must be a message id from a previous page.");
         }
@@ -52,7 +52,7 @@ public sealed partial class RedisQueueStore
             query.Echo ? string.Empty : query.ClientId.ToString("N"),
             query.IncludeClaimed ? 1 : 0,
             query.IncludeDelayed ? 1 : 0).ConfigureAwait(false);
-        var page = ReadMessages((RedisResult[])result!, 0, nowMs);
+        var page = ReadMessages(project, (RedisResult[])result!, 0, nowMs);
         return new MessagePage(page, page.Count > 0 ? page[^1].Id : query.Marker);
     }
 
@@ -64,7 +64,7 @@ public sealed partial class RedisQueueStore
         var values = new List<RedisValue>(ids.Count + 1) { nowMs };
         foreach (var id in ids)
         {
-            if (TryParseId(id, out var sequence))
+            if (TryParseId(project, id, out var sequence))
             {
                 values.Add(sequence);
             }
@@ -76,19 +76,21 @@ public sealed partial class RedisQueueStore
         }
 
         var result = await RunAsync(RedisScripts.Get, QueueKeys(project, queue), [.. values]).ConfigureAwait(false);
-        return ReadMessages((RedisResult[])result!, 0, nowMs);
+        return ReadMessages(project, (RedisResult[])result!, 0, nowMs);
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> DeleteMessageAsync(string project, string queue, string messageId, string? claimId, CancellationToken cancellationToken)
     {
         long claimSequence = 0;
-        if (claimId is not null && !TryParseId(claimId, out claimSequence))
+        if (claimId is not null && !TryParseId(project, claimId, out claimSequence))
         {
-            ThrowHelper.ClaimMismatch();
+            // Another project's claim id matches no claim here (-1): a missing message is still "not found", as in
+            // the FASTER store; a malformed one is a mismatch at once.
+            claimSequence = TryParseMarker(claimId, out _) ? -1 : ThrowClaimMismatch();
         }
 
-        if (!TryParseId(messageId, out var sequence))
+        if (!TryParseId(project, messageId, out var sequence))
         {
             return false;
         }
@@ -115,7 +117,7 @@ public sealed partial class RedisQueueStore
         var values = new List<RedisValue>(ids.Count + 1) { NowMs };
         foreach (var id in ids)
         {
-            if (TryParseId(id, out var sequence) && sequences.Add(sequence))
+            if (TryParseId(project, id, out var sequence) && sequences.Add(sequence))
             {
                 values.Add(sequence);
             }
@@ -134,6 +136,6 @@ public sealed partial class RedisQueueStore
     {
         var nowMs = NowMs;
         var result = await RunAsync(RedisScripts.Pop, QueueKeys(project, queue), nowMs, limit).ConfigureAwait(false);
-        return ReadMessages((RedisResult[])result!, 0, nowMs);
+        return ReadMessages(project, (RedisResult[])result!, 0, nowMs);
     }
 }

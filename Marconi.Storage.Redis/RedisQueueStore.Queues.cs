@@ -57,13 +57,15 @@ public sealed partial class RedisQueueStore
     public async ValueTask<QueuePage> ListQueuesAsync(string project, string? marker, int limit, string? namePrefix, bool detailed, bool withCount, CancellationToken cancellationToken)
     {
         // Names sort by byte (they are ASCII), as the FASTER catalog's ordinal order; a prefix ends before prefix+0xFF.
-        RedisValue prefixMin = namePrefix is null ? "-" : "[" + namePrefix;
-        RedisValue max = namePrefix is null ? "+" : (RedisValue)("(" + namePrefix + '\u00ff');
-        var min = marker is not null && (namePrefix is null || string.CompareOrdinal(marker, namePrefix) >= 0) ? (RedisValue)("(" + marker) : prefixMin;
+        // Typed commands (not ExecuteAsync) so StackExchange.Redis routes them by key on a Redis Cluster.
+        var afterMarker = marker is not null && (namePrefix is null || string.CompareOrdinal(marker, namePrefix) >= 0);
+        RedisValue max = namePrefix is null ? default : namePrefix + '\u00ff';
+        var stop = namePrefix is null ? Exclude.None : Exclude.Stop;
         var catalog = _keys.Catalog(project);
         try
         {
-            var names = (RedisValue[]?)await _database.ExecuteAsync("ZRANGEBYLEX", catalog, min, max, "LIMIT", 0, limit).ConfigureAwait(false) ?? [];
+            var names = await _database.SortedSetRangeByValueAsync(
+                catalog, afterMarker ? marker : namePrefix ?? default(RedisValue), max, (afterMarker ? Exclude.Start : Exclude.None) | stop, Order.Ascending, 0, limit).ConfigureAwait(false);
             var queues = new QueueSummary[names.Length];
             for (var i = 0; i < names.Length; i++)
             {
@@ -80,14 +82,14 @@ public sealed partial class RedisQueueStore
             long? count = null;
             if (withCount)
             {
-                count = (long)await _database.ExecuteAsync("ZLEXCOUNT", catalog, prefixMin, max).ConfigureAwait(false);
+                count = await _database.SortedSetLengthByValueAsync(catalog, namePrefix ?? default(RedisValue), max, stop).ConfigureAwait(false);
             }
 
             return new QueuePage(queues, queues.Length > 0 ? queues[^1].Name : null, count);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            ThrowHelper.StorageUnavailable($"Redis failed: {exception.Message}", exception);
+            ThrowUnavailable(exception);
             throw;
         }
     }
@@ -102,10 +104,10 @@ public sealed partial class RedisQueueStore
         var nowMs = NowMs;
         var values = (RedisResult[])(await RunAsync(RedisScripts.Stats, QueueKeys(project, queue), nowMs).ConfigureAwait(false))!;
         var now = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
-        return new QueueStats((long)values[0], (long)values[1], Stamp((long)values[2], (long)values[3], now), Stamp((long)values[4], (long)values[5], now));
+        return new QueueStats((long)values[0], (long)values[1], Stamp(project, (long)values[2], (long)values[3], now), Stamp(project, (long)values[4], (long)values[5], now));
     }
 
-    private MessageStamp? Stamp(long sequence, long createdMs, DateTimeOffset now)
+    private MessageStamp? Stamp(string project, long sequence, long createdMs, DateTimeOffset now)
     {
         if (sequence == 0)
         {
@@ -113,7 +115,7 @@ public sealed partial class RedisQueueStore
         }
 
         var created = DateTimeOffset.FromUnixTimeMilliseconds(createdMs);
-        return new MessageStamp(FormatId(sequence), created, (long)Math.Max(0, (now - created).TotalSeconds));
+        return new MessageStamp(FormatId(project, sequence), created, (long)Math.Max(0, (now - created).TotalSeconds));
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

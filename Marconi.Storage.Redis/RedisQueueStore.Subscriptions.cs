@@ -13,20 +13,20 @@ public sealed partial class RedisQueueStore
         ArgumentNullException.ThrowIfNull(draft);
         var nowMs = NowMs;
         var values = (RedisResult[])(await RunAsync(RedisScripts.CreateSubscription, QueueKeys(project, queue), nowMs, queue, draft.Subscriber, draft.Ttl, draft.Options).ConfigureAwait(false))!;
-        return new SubscriptionCreation(ReadSubscriptions(values, 1, queue, nowMs)[0], (long)values[0] == 1);
+        return new SubscriptionCreation(ReadSubscriptions(project, values, 1, queue, nowMs)[0], (long)values[0] == 1);
     }
 
     /// <inheritdoc />
     public async ValueTask<Subscription?> GetSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken)
     {
-        if (!TryParseId(subscriptionId, out var sequence))
+        if (!TryParseId(project, subscriptionId, out var sequence))
         {
             return null;
         }
 
         var nowMs = NowMs;
         var values = (RedisResult[])(await RunAsync(RedisScripts.ListSubscriptions, QueueKeys(project, queue), nowMs, 0, 1, sequence).ConfigureAwait(false))!;
-        var found = ReadSubscriptions(values, 0, queue, nowMs);
+        var found = ReadSubscriptions(project, values, 0, queue, nowMs);
         return found.Count > 0 ? found[0] : null;
     }
 
@@ -34,14 +34,14 @@ public sealed partial class RedisQueueStore
     public async ValueTask<SubscriptionPage> ListSubscriptionsAsync(string project, string queue, string? marker, int limit, CancellationToken cancellationToken)
     {
         var after = 0L;
-        if (marker is not null && !TryParseId(marker, out after))
+        if (marker is not null && !TryParseMarker(marker, out after))
         {
             ThrowHelper.InvalidArgument("marker", "The marker must be a subscription id from a previous page.");
         }
 
         var nowMs = NowMs;
         var values = (RedisResult[])(await RunAsync(RedisScripts.ListSubscriptions, QueueKeys(project, queue), nowMs, after, limit).ConfigureAwait(false))!;
-        var page = ReadSubscriptions(values, 0, queue, nowMs);
+        var page = ReadSubscriptions(project, values, 0, queue, nowMs);
         return new SubscriptionPage(page, page.Count > 0 ? page[^1].Id : null);
     }
 
@@ -49,7 +49,7 @@ public sealed partial class RedisQueueStore
     public async ValueTask<bool> UpdateSubscriptionAsync(string project, string queue, string subscriptionId, SubscriptionChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (!TryParseId(subscriptionId, out var sequence))
+        if (!TryParseId(project, subscriptionId, out var sequence))
         {
             return false;
         }
@@ -78,7 +78,7 @@ public sealed partial class RedisQueueStore
     /// <inheritdoc />
     public async ValueTask<bool> DeleteSubscriptionAsync(string project, string queue, string subscriptionId, CancellationToken cancellationToken)
     {
-        if (!TryParseId(subscriptionId, out var sequence))
+        if (!TryParseId(project, subscriptionId, out var sequence))
         {
             return false;
         }
@@ -91,14 +91,14 @@ public sealed partial class RedisQueueStore
         await RunAsync(RedisScripts.PurgeSubscriptions, QueueKeys(project, queue)).ConfigureAwait(false);
 
     /// <summary>Reads the 6-value subscription tuples (seq, subscriber, ttl, started, options, confirmed).</summary>
-    private List<Subscription> ReadSubscriptions(RedisResult[] values, int start, string queue, long nowMs)
+    private List<Subscription> ReadSubscriptions(string project, RedisResult[] values, int start, string queue, long nowMs)
     {
         var subscriptions = new List<Subscription>((values.Length - start) / 6);
         for (var i = start; i + 5 < values.Length; i += 6)
         {
             var startedMs = (long)values[i + 3];
             subscriptions.Add(new Subscription(
-                FormatId((long)values[i]),
+                FormatId(project, (long)values[i]),
                 queue,
                 (string)values[i + 1]!,
                 (long)values[i + 2],

@@ -2,14 +2,15 @@ namespace Marconi.Storage.Redis;
 
 /// <summary>
 /// The Lua scripts that make each change atomic on the server. KEYS[1] is the queue's key prefix (its hash tag), KEYS[2]
-/// the project's catalog, KEYS[3] the deployment's sequence counter, KEYS[4] (claims only) the dead-letter queue's prefix. Times are milliseconds from the store's
-/// clock, passed in ARGV so every node and the tests' fake clock agree on "now".
+/// the project's catalog, KEYS[3] the project's sequence counter, KEYS[4] (claims only) the dead-letter queue's prefix:
+/// all under the project's hash tag, so each script runs in one Redis Cluster slot. Times are milliseconds from the
+/// store's clock, passed in ARGV so every node and the tests' fake clock agree on "now".
 /// </summary>
 /// <remarks>
 /// A message is the hash <c>P m:SEQ</c>: b body, c created, e expires, t ttl, d delay, k client, cl claim (0 none),
-/// ce claim expires, n claim count. <c>P idx</c> orders the live sequences (FIFO). One counter issues the sequences of
-/// every message, claim and subscription of the deployment, as the FASTER store does, so an id is unique across queues
-/// and projects and never reused, even after a queue is deleted and created again.
+/// ce claim expires, n claim count. <c>P idx</c> orders the live sequences (FIFO). One counter per project issues the
+/// sequences of its messages, claims and subscriptions, so an id is unique across the project's queues and never
+/// reused, even after a queue is deleted and created again (the counter is never deleted).
 /// </remarks>
 internal static class RedisScripts
 {

@@ -37,6 +37,17 @@ public sealed class LoadOptionsTests
         Assert.True(options.Json);
     }
 
+    [Fact]
+    public void Url_is_repeatable_and_takes_a_comma_list_without_duplicates()
+    {
+        var options = LoadOptions.Parse(["--url", "http://127.0.0.1:1,http://127.0.0.1:2", "--url", "http://localhost:3/base"]);
+        Assert.Equal([new Uri("http://127.0.0.1:1/"), new Uri("http://127.0.0.1:2/"), new Uri("http://localhost:3/base/")], options.Urls);
+        Assert.Equal(new Uri("http://127.0.0.1:1/"), options.Url);
+
+        Assert.Contains("given twice", Assert.Throws<UsageException>(() => LoadOptions.Parse(["--url", "http://127.0.0.1:1", "--url", "http://127.0.0.1:1/"])).Message, StringComparison.Ordinal);
+        Assert.Contains("loopback", Assert.Throws<UsageException>(() => LoadOptions.Parse(["--url", "http://127.0.0.1:1,http://10.0.0.1:2"])).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8888")]
     [InlineData("http://127.1.2.3:80/prefix")]

@@ -23,6 +23,12 @@ public sealed class StoreBackend
     /// <summary>A redis-server process (Debian's redis-server package must be installed).</summary>
     public static StoreBackend RedisServer { get; } = new("redis-server", () => RedisServerProcess.Shared.Endpoint);
 
+    /// <summary>A cluster-mode redis-server holding every slot: scripts whose keys span slots fail there (CROSSSLOT).</summary>
+    public static StoreBackend RedisCluster { get; } = new("redis-cluster", () => RedisServerProcess.SharedCluster.Endpoint);
+
+    /// <summary>A real three-shard Redis Cluster (three redis-server processes).</summary>
+    public static StoreBackend RedisThreeShardCluster { get; } = new("redis-cluster-3", () => RedisClusterProcesses.Shared.Endpoints);
+
     /// <summary>What the backend is, for messages.</summary>
     public string Name { get; }
 
