@@ -14,13 +14,13 @@ namespace Marconi.Tests.Http.Auth;
 /// </summary>
 public sealed class RealKeystoneAdminTests : IAsyncLifetime
 {
-    private static readonly Uri KeystoneUrl = new("http://127.0.0.1:5000/v3");
+    private static readonly Uri KeystoneUrl = RealKeystone.Url;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
     private readonly List<Uri> _cleanup = [];
     private PoolingHarness _pools = null!;
     private KeystoneAuthenticator _authenticator = null!;
 
-    private static string Password => Environment.GetEnvironmentVariable("MARCONI_KEYSTONE_ADMIN_PASSWORD") is { Length: > 0 } p ? p : "marconi-admin-secret";
+    private static string Password => RealKeystone.AdminPassword;
 
     public async Task InitializeAsync()
     {
@@ -116,32 +116,6 @@ public sealed class RealKeystoneAdminTests : IAsyncLifetime
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<(string Token, string Project)> LoginAsync(string user, string password, string project)
-    {
-        var body = JsonSerializer.Serialize(new
-        {
-            auth = new
-            {
-                identity = new { methods = new[] { "password" }, password = new { user = new { name = user, domain = new { id = "default" }, password } } },
-                scope = new { project = new { name = project, domain = new { id = "default" } } },
-            },
-        });
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.PostAsync(new Uri(KeystoneUrl + "/auth/tokens"), new StringContent(body, Encoding.UTF8, "application/json"));
-        }
-        catch (HttpRequestException ex)
-        {
-            Assert.Fail($"No Keystone on {KeystoneUrl} ({ex.Message}). Install and start it with: apt-get install -y keystone && interop/keystone/run.sh");
-            throw;
-        }
-
-        using (response)
-        {
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"Keystone refused the login of {user} ({(int)response.StatusCode}).");
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return (response.Headers.GetValues("X-Subject-Token").Single(), document.RootElement.GetProperty("token").GetProperty("project").GetProperty("id").GetString()!);
-        }
-    }
+    private Task<(string Token, string Project)> LoginAsync(string user, string password, string project) =>
+        RealKeystone.LoginAsync(_http, user, password, project);
 }

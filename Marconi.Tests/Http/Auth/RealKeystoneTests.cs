@@ -18,12 +18,12 @@ namespace Marconi.Tests.Http.Auth;
 public sealed class RealKeystoneTests : IAsyncLifetime
 {
     private const string ClientId = "3381af92-2b9e-11e3-b191-71861300734c";
-    private static readonly Uri KeystoneUrl = new("http://127.0.0.1:5000/v3");
+    private static readonly Uri KeystoneUrl = RealKeystone.Url;
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
     private EngineHarness _harness = null!;
 
-    private static string Password => Environment.GetEnvironmentVariable("MARCONI_KEYSTONE_ADMIN_PASSWORD") is { Length: > 0 } p ? p : "marconi-admin-secret";
+    private static string Password => RealKeystone.AdminPassword;
 
     public async Task InitializeAsync() => _harness = await EngineHarness.CreateAsync();
 
@@ -80,30 +80,7 @@ public sealed class RealKeystoneTests : IAsyncLifetime
         new(_harness.Engine, new ZaqarApiOptions { Authenticator = authenticator, SignedUrlSecretKey = "real-keystone-key" });
 
     /// <summary>A new project-scoped token for the admin user, and its project id.</summary>
-    private async Task<(string Token, string Project)> IssueTokenAsync()
-    {
-        var body = """
-            {"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "PASSWORD"}}},
-                      "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
-            """.Replace("PASSWORD", JsonEncodedText.Encode(Password).ToString(), StringComparison.Ordinal);
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.PostAsync(new Uri(KeystoneUrl + "/auth/tokens"), new StringContent(body, Encoding.UTF8, "application/json"));
-        }
-        catch (HttpRequestException ex)
-        {
-            Assert.Fail($"No Keystone on {KeystoneUrl} ({ex.Message}). Install and start it with: apt-get install -y keystone && interop/keystone/run.sh");
-            throw;
-        }
-
-        using (response)
-        {
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"Keystone refused the admin login ({(int)response.StatusCode}); was it bootstrapped by interop/keystone/run.sh?");
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return (response.Headers.GetValues("X-Subject-Token").Single(), document.RootElement.GetProperty("token").GetProperty("project").GetProperty("id").GetString()!);
-        }
-    }
+    private Task<(string Token, string Project)> IssueTokenAsync() => RealKeystone.LoginAsync(_http, "admin", Password, "admin");
 
     private async Task RevokeAsync(string token)
     {
