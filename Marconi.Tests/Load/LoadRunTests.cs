@@ -30,14 +30,7 @@ public sealed class LoadRunTests
             var options = LoadOptions.Parse(bulkDelete ? [.. arguments, "--bulk-delete"] : arguments);
             Assert.Equal(bulkDelete, options.BulkDelete);
             await using var run = new LoadRun(options);
-            await run.SetUpAsync();
-            var (workers, _, issued) = await run.RunAsync();
-            var totals = await run.QueueTotalsAsync();
-            await run.TearDownAsync();
-
-            var errors = workers.SelectMany(w => w.Stats.Errors).ToList();
-            Assert.True(errors.Count == 0, "errors: " + string.Join(", ", errors.Select(e => $"{e.Key}={e.Value}")));
-            Assert.Equal(600, issued);
+            var (workers, totals) = await CheckedLoadRun.RunAsync(run, expectedIssued: 600);
             var posted = workers.Where(w => w.Role == Role.Producer).Sum(w => w.Stats.Posted);
             var deleted = workers.Where(w => w.Role == Role.Consumer).Sum(w => w.Stats.Deleted);
             var listed = workers.Where(w => w.Role == Role.Observer).Sum(w => w.Stats.Listed);

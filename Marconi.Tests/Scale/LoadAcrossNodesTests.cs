@@ -1,4 +1,5 @@
 using Marconi.Load;
+using Marconi.Tests.Load;
 
 namespace Marconi.Tests.Scale;
 
@@ -13,14 +14,7 @@ public sealed class LoadAcrossNodesTests
             ["--url", $"{deployment.Nodes[0].Url},{deployment.Nodes[1].Url}", "--producers", "2", "--consumers", "2", "--observers", "2",
              "--message-size", "100", "--warmup", "0", "--duration", "60", "--max-requests", "600", "--timeout", "20"]);
         await using var run = new LoadRun(options);
-        await run.SetUpAsync();
-        var (workers, _, issued) = await run.RunAsync();
-        var totals = await run.QueueTotalsAsync();
-        await run.TearDownAsync();
-
-        var errors = workers.SelectMany(w => w.Stats.Errors).ToList();
-        Assert.True(errors.Count == 0, "errors: " + string.Join(", ", errors.Select(e => $"{e.Key}={e.Value}")));
-        Assert.Equal(600, issued);
+        var (workers, totals) = await CheckedLoadRun.RunAsync(run, expectedIssued: 600);
 
         // Each role has one worker per server.
         foreach (var role in Enum.GetValues<Role>())
