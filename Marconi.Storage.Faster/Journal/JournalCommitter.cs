@@ -48,6 +48,7 @@ internal sealed class JournalCommitter : IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CommitWaiters _waiters = new();
     private TaskCompletionSource _roundDone = NewRound();
     private int _dirty;
     private int _requested;
@@ -160,8 +161,29 @@ internal sealed class JournalCommitter : IDisposable
     /// <summary>Releases the wake-up event; call after <see cref="Stop"/>.</summary>
     public void Dispose() => _wake.Dispose();
 
+    private ValueTask WaitSlowAsync(long untilAddress, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            return WaitCancellableAsync(untilAddress, cancellationToken);
+        }
+
+        ThrowIfFailed();
+        ObjectDisposedException.ThrowIf(_stopped, typeof(FasterJournal));
+        var wait = _waiters.WaitAsync(untilAddress);
+        Request();
+
+        // Parked after the final release (stop or failure): release again so this waiter is not stranded.
+        if (_stopped || HasFailed)
+        {
+            ReleaseWaiters();
+        }
+
+        return wait;
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WaitSlowAsync(long untilAddress, CancellationToken cancellationToken)
+    private async ValueTask WaitCancellableAsync(long untilAddress, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -383,8 +405,25 @@ internal sealed class JournalCommitter : IDisposable
 
     private void CompleteRound()
     {
+        ReleaseWaiters();
         var previous = Interlocked.Exchange(ref _roundDone, NewRound());
         previous.TrySetResult();
+    }
+
+    /// <summary>Resumes the parked writers the log's commit covers; once storage failed or the committer stopped, fails the rest.</summary>
+    private void ReleaseWaiters()
+    {
+        Func<Exception>? failRest = null;
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            failRest = () => Unavailable(failure);
+        }
+        else if (_stopped)
+        {
+            failRest = static () => new ObjectDisposedException(typeof(FasterJournal).FullName);
+        }
+
+        _waiters.Release(CommittedUntilAddress, failRest);
     }
 
     private static TaskCompletionSource NewRound() => new(TaskCreationOptions.RunContinuationsAsynchronously);

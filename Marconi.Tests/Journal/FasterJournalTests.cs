@@ -122,6 +122,50 @@ public sealed class FasterJournalTests
     }
 
     [Fact]
+    public async Task Parked_writers_resume_on_pool_threads_never_on_the_committer()
+    {
+        // The committer hands released writers to the pool in batches: a writer's continuation running on the committer
+        // thread would hold up every later commit.
+        using var temp = new TempDirectory("journal");
+        using var journal = JournalTestKit.Open(temp.Path);
+        var resumedOn = new System.Collections.Concurrent.ConcurrentBag<(string? Name, bool IsPoolThread)>();
+        var writers = Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var address = journal.Append(JournalTestKit.Payload((w * 20) + i));
+                await journal.WaitForCommitAsync(address, CancellationToken.None);
+                Assert.True(journal.CommittedUntilAddress > address);
+                resumedOn.Add((Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
+            }
+        }));
+
+        await JournalTestKit.WithinTimeout(Task.WhenAll(writers), "The writers");
+
+        Assert.Equal(32 * 20, resumedOn.Count);
+        Assert.All(resumedOn, thread => Assert.True(thread.IsPoolThread, $"Resumed on {thread.Name ?? "an unnamed thread"}, not a pool thread."));
+    }
+
+    [Fact]
+    public async Task Writers_waiting_with_a_cancellable_token_are_acknowledged_too()
+    {
+        using var temp = new TempDirectory("journal");
+        using var journal = JournalTestKit.Open(temp.Path);
+        using var cancellation = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var address = journal.Append(JournalTestKit.Payload((w * 20) + i));
+                await journal.WaitForCommitAsync(address, cancellation.Token);
+                Assert.True(journal.CommittedUntilAddress > address);
+            }
+        }));
+
+        await JournalTestKit.WithinTimeout(Task.WhenAll(writers), "The writers");
+    }
+
+    [Fact]
     public async Task Dispose_commits_everything_appended()
     {
         using var temp = new TempDirectory("journal");
