@@ -52,6 +52,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
     private readonly JournalStorage _storage;
     private readonly FasterLog _log;
     private readonly JournalCommitter _committer;
+    private readonly JournalTailCache? _tailCache;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<string> _openProblems;
     private readonly long _bytesSetAside;
@@ -68,6 +69,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         _openProblems = openProblems;
         _bytesSetAside = bytesSetAside;
         MaxPayloadSize = JournalFrame.MaxPayloadSize(options.PageSizeBits);
+        _tailCache = JournalTailCache.Create(_log, options);
         _committer = new JournalCommitter(_log, options.RelaxedCommitInterval, logger);
         _committer.Start();
     }
@@ -216,6 +218,11 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         EnterOperation();
         try
         {
+            if (_tailCache is not null && _tailCache.TryRead(address, MaxPayloadSize, out var cached))
+            {
+                return cached;
+            }
+
             IMemoryOwner<byte>? owner;
             int length;
             try
@@ -345,6 +352,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
                     throw _committer.Fail(exception);
                 }
 
+                _tailCache?.Add(address, frame);
                 _committer.NotifyChanged();
                 return address;
             }
