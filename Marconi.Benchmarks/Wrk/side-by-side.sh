@@ -3,17 +3,20 @@
 # directory, every POST durable before its 201) and against the reference Zaqar started by
 # interop/zaqar-reference/run.sh, plus the bare Pipelines echo server (the machine's HTTP ceiling, 512 B POST), one
 # after the other in one run, then one table with the ratios.
-#   Marconi.Benchmarks/Wrk/side-by-side.sh [--seconds N] [--connections C] [--no-zaqar]
+#   Marconi.Benchmarks/Wrk/side-by-side.sh [--seconds N] [--warmup W] [--connections C] [--no-zaqar]
+# Every shape first runs W seconds (default 3) unmeasured against each server: .NET's tiered JIT is still recompiling
+# hot methods in the first seconds (libclrjit took 6-8 µs of each request's server CPU in an 8 s run after 4 s).
 # Loopback only. Build first: dotnet build Marconi.sln -c Release
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=10 connections=64 zaqar=1
+seconds=10 connections=64 zaqar=1 warmup=3
 while (($#)); do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --no-zaqar) zaqar=0; shift ;;
-    *) echo "usage: $0 [--seconds N] [--connections C] [--no-zaqar]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds N] [--warmup W] [--connections C] [--no-zaqar]" >&2; exit 2 ;;
   esac
 done
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -66,7 +69,8 @@ echo_server=$!
 for _ in $(seq 120); do grep -q 'echo listening on' "$work/echo.txt" && break; sleep 0.5; done
 echo_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/echo.txt" | head -1)
 [[ -n $echo_url ]] || { echo "side-by-side: the echo server did not start" >&2; cat "$work/echo.txt" >&2; exit 1; }
-echo "side-by-side: echo ceiling ($connections connections, ${seconds}s)" >&2
+echo "side-by-side: echo ceiling ($connections connections, ${warmup}s warm-up, ${seconds}s)" >&2
+wrk -t2 -c"$connections" -d"${warmup}s" -s Marconi.Benchmarks/Wrk/echo.lua "$echo_url/" > /dev/null
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s Marconi.Benchmarks/Wrk/echo.lua "$echo_url/" > "$work/echo-wrk.txt"
 result[echo]=$(summarize "$work/echo-wrk.txt")
 kill -TERM "$echo_server"; wait "$echo_server" 2>/dev/null || true; echo_server=
@@ -79,7 +83,8 @@ for entry in "${targets[@]}"; do
       post) path="/v2/queues/wrk-post/messages" ;;
       list) path="/v2/queues/wrk-list/messages?limit=10&echo=true" ;;
     esac
-    echo "side-by-side: $name $shape ($connections connections, ${seconds}s)" >&2
+    echo "side-by-side: $name $shape ($connections connections, ${warmup}s warm-up, ${seconds}s)" >&2
+    wrk -t2 -c"$connections" -d"${warmup}s" -s "Marconi.Benchmarks/Wrk/$shape.lua" "$url$path" > /dev/null
     wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "Marconi.Benchmarks/Wrk/$shape.lua" "$url$path" > "$work/$name-$shape.txt"
     result[$name-$shape]=$(summarize "$work/$name-$shape.txt")
   done
