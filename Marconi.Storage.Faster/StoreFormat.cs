@@ -15,12 +15,19 @@ namespace Marconi.Storage.Faster;
 internal static class StoreFormat
 {
     /// <summary>The format this build writes (and the newest it reads).</summary>
-    public const int Current = 1;
+    /// <remarks>
+    /// 2: index checkpoints of version 3 (counters in a trailer), which builds of format 1 cannot read; they would fall
+    /// back to replaying a log whose truncated start held state only the checkpoint still has.
+    /// </remarks>
+    public const int Current = 2;
 
     /// <summary>The marker's file name inside the data directory.</summary>
     public const string FileName = "store.format";
 
-    /// <summary>Refuses a directory of a newer or unreadable format; marks an unmarked one with <see cref="Current"/>.</summary>
+    /// <summary>
+    /// Refuses a directory of a newer or unreadable format; marks an unmarked or older one with <see cref="Current"/>
+    /// (this build reads every older format, and from now on writes what only this format's readers understand).
+    /// </summary>
     /// <exception cref="InvalidDataException">The marker names a newer format, or is damaged.</exception>
     public static void CheckOrMark(string directory)
     {
@@ -40,6 +47,11 @@ internal static class StoreFormat
         if (format > Current)
         {
             ThrowNewer(directory, format);
+        }
+
+        if (format < Current)
+        {
+            Write(path);
         }
     }
 

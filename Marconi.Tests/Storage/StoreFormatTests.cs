@@ -50,6 +50,32 @@ public sealed class StoreFormatTests
     }
 
     [Fact]
+    public async Task A_directory_of_format_1_keeps_its_messages_and_is_raised_to_the_current_format()
+    {
+        // Format 1 directories hold checkpoints of version 2 or older; once this build writes a version 3 checkpoint a
+        // format 1 build must refuse the directory rather than ignore the checkpoint, so the marker is raised on open.
+        using var directory = new TempDirectory("format-older");
+        string id;
+        await using (var store = await FasterQueueStore.OpenAsync(directory.Path))
+        {
+            var engine = new QueueEngine(store);
+            await engine.CreateQueueAsync(Project, Queue);
+            id = (await engine.PostMessagesAsync(Project, Queue, [new NewMessage("\"kept\""u8.ToArray())], Guid.NewGuid()))[0];
+        }
+
+        await File.WriteAllTextAsync(MarkerPath(directory), "1\n");
+
+        await using (var store = await FasterQueueStore.OpenAsync(directory.Path))
+        {
+            var message = await new QueueEngine(store).GetMessageAsync(Project, Queue, id);
+            Assert.Equal("\"kept\"", System.Text.Encoding.UTF8.GetString(message.Body.Span));
+        }
+
+        Assert.Equal(2, StoreFormat.Current);
+        Assert.Equal("2", (await File.ReadAllTextAsync(MarkerPath(directory))).Trim());
+    }
+
+    [Fact]
     public async Task A_newer_format_is_refused_naming_the_directory_and_nothing_is_written()
     {
         using var directory = new TempDirectory("format-newer");
