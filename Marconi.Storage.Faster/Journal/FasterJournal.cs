@@ -53,6 +53,10 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
     private readonly FasterLog _log;
     private readonly JournalCommitter _committer;
     private readonly JournalTailCache? _tailCache;
+    private readonly JournalSegmentReader? _segmentReader;
+    private long _readsFromCache;
+    private long _readsFromFiles;
+    private long _readsThroughFaster;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<string> _openProblems;
     private readonly long _bytesSetAside;
@@ -60,7 +64,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
     private int _closing;
     private int _disposed;
 
-    private FasterJournal(FasterJournalOptions options, JournalStorage storage, ILogger logger, IReadOnlyList<string> openProblems, long bytesSetAside)
+    private FasterJournal(string directory, FasterJournalOptions options, JournalStorage storage, ILogger logger, IReadOnlyList<string> openProblems, long bytesSetAside)
     {
         _pageSizeBits = options.PageSizeBits;
         _storage = storage;
@@ -70,6 +74,11 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         _bytesSetAside = bytesSetAside;
         MaxPayloadSize = JournalFrame.MaxPayloadSize(options.PageSizeBits);
         _tailCache = JournalTailCache.Create(_log, options);
+
+        // Direct reads know the local file device's segment naming only; a custom device is read through FASTER.
+        _segmentReader = options.DeviceFactory is null
+            ? new JournalSegmentReader(_log, Path.Combine(directory, JournalStorage.SegmentBaseName), options.SegmentSizeBits)
+            : null;
         _committer = new JournalCommitter(_log, options.RelaxedCommitInterval, logger);
         _committer.Start();
     }
@@ -99,6 +108,10 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
 
     /// <summary>The committed end (exclusive): every entry that starts below it is durable.</summary>
     public long CommittedUntilAddress => _committer.CommittedUntilAddress;
+
+    /// <summary>How <see cref="ReadAsync"/> calls were served so far: from the tail cache, from the segment files, through FASTER.</summary>
+    public (long FromCache, long FromFiles, long ThroughFaster) ReadCounts =>
+        (Volatile.Read(ref _readsFromCache), Volatile.Read(ref _readsFromFiles), Volatile.Read(ref _readsThroughFaster));
 
     /// <summary>The durations of this journal's most recent commits.</summary>
     public Telemetry.CommitLatencyWindow CommitLatency => _committer.Latency;
@@ -134,7 +147,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         var storage = JournalRecovery.Open(directory, options, logger, problems, out var bytesSetAside);
         try
         {
-            var journal = new FasterJournal(options, storage, logger, problems, bytesSetAside);
+            var journal = new FasterJournal(directory, options, storage, logger, problems, bytesSetAside);
             JournalLog.Opened(logger, directory, journal.BeginAddress, journal.CommittedUntilAddress);
             return journal;
         }
@@ -220,8 +233,17 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         {
             if (_tailCache is not null && _tailCache.TryRead(address, MaxPayloadSize, out var cached))
             {
+                Interlocked.Increment(ref _readsFromCache);
                 return cached;
             }
+
+            if (_segmentReader is not null && _segmentReader.TryRead(address, MaxPayloadSize, out var direct))
+            {
+                Interlocked.Increment(ref _readsFromFiles);
+                return direct;
+            }
+
+            Interlocked.Increment(ref _readsThroughFaster);
 
             IMemoryOwner<byte>? owner;
             int length;
@@ -459,6 +481,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         }
 
         _committer.Dispose();
+        _segmentReader?.Dispose();
         _storage.Dispose();
     }
 }

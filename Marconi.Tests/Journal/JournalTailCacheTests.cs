@@ -63,6 +63,52 @@ public sealed class JournalTailCacheTests
     }
 
     [Fact]
+    public async Task Entries_older_than_the_cache_are_read_from_the_segment_files()
+    {
+        // The local file device (no device factory): what the cache no longer holds is read with pread from the segment
+        // files, and an entry damaged on disk is not served from there (its CRC fails) but reported by FASTER's read.
+        using var temp = new TempDirectory("journal");
+        var appended = new List<(long Address, byte[] Payload)>();
+        using (var journal = JournalTestKit.Open(temp.Path))
+        {
+            appended.AddRange(Enumerable.Range(0, 2000).Select(i => (journal.Append(JournalTestKit.Payload(i)), JournalTestKit.Payload(i))));
+            await JournalTestKit.WithinTimeout(journal.CommitAllAsync(), "CommitAllAsync");
+
+            foreach (var (address, payload) in appended)
+            {
+                using var entry = await journal.ReadAsync(address, CancellationToken.None);
+                Assert.Equal(payload, entry.Span.ToArray());
+            }
+
+            var (fromCache, fromFiles, throughFaster) = journal.ReadCounts;
+            Assert.True(fromCache > 0, "Nothing was read from the tail cache.");
+            Assert.True(fromFiles > 0, "Nothing was read from the segment files.");
+            Assert.Equal(0, throughFaster);
+            Assert.Equal(appended.Count, fromCache + fromFiles);
+        }
+
+        // In a new process nothing is cached: the first entry comes from its file; flip a byte of its payload and the
+        // direct read refuses it, so FASTER's read reports the damage.
+        using (var journal = JournalTestKit.Open(temp.Path))
+        {
+            using (var entry = await journal.ReadAsync(appended[0].Address, CancellationToken.None))
+            {
+                Assert.Equal(appended[0].Payload, entry.Span.ToArray());
+            }
+
+            Assert.Equal((0L, 1L, 0L), journal.ReadCounts);
+        }
+
+        var (path, offset) = JournalTestKit.Locate(temp.Path, appended[1].Address);
+        JournalTestKit.FlipBytes(path, offset + JournalFrame.FasterEntryHeaderSize + JournalFrame.HeaderSize + 10, 1);
+        using (var journal = JournalTestKit.Open(temp.Path))
+        {
+            await Assert.ThrowsAsync<JournalCorruptException>(() => journal.ReadAsync(appended[1].Address, CancellationToken.None).AsTask());
+            Assert.Equal((0L, 0L, 1L), journal.ReadCounts);
+        }
+    }
+
+    [Fact]
     public async Task Readers_racing_appenders_that_overwrite_the_cache_always_get_the_right_payload()
     {
         // The 64 KiB cache of these options is overwritten every ~60 entries, so readers of recent addresses keep losing
