@@ -30,21 +30,10 @@ public sealed class StoreFormatTests
     public async Task A_directory_from_before_the_marker_keeps_its_messages_and_is_marked()
     {
         using var directory = new TempDirectory("format-unmarked");
-        string id;
-        await using (var store = await FasterQueueStore.OpenAsync(directory.Path))
-        {
-            var engine = new QueueEngine(store);
-            await engine.CreateQueueAsync(Project, Queue);
-            id = (await engine.PostMessagesAsync(Project, Queue, [new NewMessage("\"kept\""u8.ToArray())], Guid.NewGuid()))[0];
-        }
-
+        var id = await PostKeptMessageAsync(directory);
         File.Delete(MarkerPath(directory));
 
-        await using (var store = await FasterQueueStore.OpenAsync(directory.Path))
-        {
-            var message = await new QueueEngine(store).GetMessageAsync(Project, Queue, id);
-            Assert.Equal("\"kept\"", System.Text.Encoding.UTF8.GetString(message.Body.Span));
-        }
+        await AssertKeptMessageAsync(directory, id);
 
         Assert.Equal(StoreFormat.Current.ToString(CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(MarkerPath(directory))).Trim());
     }
@@ -55,21 +44,10 @@ public sealed class StoreFormatTests
         // Format 1 directories hold checkpoints of version 2 or older; once this build writes a version 3 checkpoint a
         // format 1 build must refuse the directory rather than ignore the checkpoint, so the marker is raised on open.
         using var directory = new TempDirectory("format-older");
-        string id;
-        await using (var store = await FasterQueueStore.OpenAsync(directory.Path))
-        {
-            var engine = new QueueEngine(store);
-            await engine.CreateQueueAsync(Project, Queue);
-            id = (await engine.PostMessagesAsync(Project, Queue, [new NewMessage("\"kept\""u8.ToArray())], Guid.NewGuid()))[0];
-        }
-
+        var id = await PostKeptMessageAsync(directory);
         await File.WriteAllTextAsync(MarkerPath(directory), "1\n");
 
-        await using (var store = await FasterQueueStore.OpenAsync(directory.Path))
-        {
-            var message = await new QueueEngine(store).GetMessageAsync(Project, Queue, id);
-            Assert.Equal("\"kept\"", System.Text.Encoding.UTF8.GetString(message.Body.Span));
-        }
+        await AssertKeptMessageAsync(directory, id);
 
         Assert.Equal(2, StoreFormat.Current);
         Assert.Equal("2", (await File.ReadAllTextAsync(MarkerPath(directory))).Trim());
@@ -122,6 +100,23 @@ public sealed class StoreFormatTests
         Assert.Equal(1, process.ExitCode);
         Assert.DoesNotContain("listening", await output, StringComparison.Ordinal);
         Assert.Contains("by a newer Marconi", await errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>Creates the queue, posts one message and closes the store; returns the message's id.</summary>
+    private static async Task<string> PostKeptMessageAsync(TempDirectory directory)
+    {
+        await using var store = await FasterQueueStore.OpenAsync(directory.Path);
+        var engine = new QueueEngine(store);
+        await engine.CreateQueueAsync(Project, Queue);
+        return (await engine.PostMessagesAsync(Project, Queue, [new NewMessage("\"kept\""u8.ToArray())], Guid.NewGuid()))[0];
+    }
+
+    /// <summary>Reopens the store and checks the message posted by <see cref="PostKeptMessageAsync"/> is still there.</summary>
+    private static async Task AssertKeptMessageAsync(TempDirectory directory, string id)
+    {
+        await using var store = await FasterQueueStore.OpenAsync(directory.Path);
+        var message = await new QueueEngine(store).GetMessageAsync(Project, Queue, id);
+        Assert.Equal("\"kept\"", System.Text.Encoding.UTF8.GetString(message.Body.Span));
     }
 
     private static string MarkerPath(TempDirectory directory) => Path.Combine(directory.Path, StoreFormat.FileName);
