@@ -308,7 +308,9 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
         EnterOperation();
         try
         {
-            _log.TruncateUntilPageStart(Math.Min(address, CommittedUntilAddress));
+            var until = Math.Min(address, CommittedUntilAddress);
+            _segmentReader?.CloseBelow(until);
+            _log.TruncateUntilPageStart(until);
             _committer.NotifyChanged();
         }
         finally

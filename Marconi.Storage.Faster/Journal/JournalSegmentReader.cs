@@ -22,7 +22,7 @@ namespace Marconi.Storage.Faster.Journal;
 /// so the file holds them. An entry is <c>[8-byte XOR checksum][4-byte length][our frame][padding]</c>; the frame's
 /// CRC decides whether it is served, and anything unexpected (a missing file, a short read, a failed check) returns
 /// false so the caller falls back to FASTER's read and its error reporting. Handles of segments below the log's begin
-/// are closed, so truncated segments' disk space is freed once FASTER deletes them.
+/// are closed when the log is truncated, so FASTER's deletion of those files frees their space.
 /// </para>
 /// </remarks>
 internal sealed class JournalSegmentReader : IDisposable
@@ -125,10 +125,11 @@ internal sealed class JournalSegmentReader : IDisposable
         var lowest = _log.BeginAddress >> _segmentSizeBits;
         if (Volatile.Read(ref _lowestOpen) < lowest)
         {
-            CloseBelow(lowest);
+            CloseSegmentsBelow(lowest);
         }
 
-        if (segment < lowest || _disposed)
+        // Below the last truncation request the segment is about to be deleted: FASTER reads it until then.
+        if (segment < Volatile.Read(ref _lowestOpen) || _disposed)
         {
             return null;
         }
@@ -159,10 +160,21 @@ internal sealed class JournalSegmentReader : IDisposable
         }
     }
 
-    private void CloseBelow(long lowest)
+    /// <summary>
+    /// Closes the handles of the segments wholly below <paramref name="address"/> and opens none of them again; called
+    /// when the log is truncated there, so FASTER's deletion of those files frees their space at once.
+    /// </summary>
+    public void CloseBelow(long address) => CloseSegmentsBelow(address >> _segmentSizeBits);
+
+    private void CloseSegmentsBelow(long lowest)
     {
         lock (_closing)
         {
+            if (lowest <= _lowestOpen)
+            {
+                return;
+            }
+
             foreach (var (segment, handle) in _segments)
             {
                 if (segment < lowest && _segments.TryRemove(segment, out _))
