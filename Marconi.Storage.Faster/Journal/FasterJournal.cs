@@ -26,6 +26,11 @@ namespace Marconi.Storage.Faster.Journal;
 /// <see cref="JournalUnavailableException"/> until the journal is reopened. They never hang on it.
 /// </para>
 /// <para>
+/// <b>Reads.</b> <see cref="ReadAsync"/> serves an entry from the <see cref="JournalTailCache"/> (the newest entries,
+/// in memory), else from the segment files with <see cref="JournalSegmentReader"/> (local file device only), else
+/// through FASTER's own read, which also reports damage; the first two only ever decline, never fail.
+/// </para>
+/// <para>
 /// <b>Damage.</b> <see cref="Open"/> never throws for damaged files. FASTER's own recovery (fast-commit mode) stops at
 /// the first unreadable entry after its last commit-metadata file and would drop everything behind it; the journal
 /// reads past that point itself and keeps every intact entry up to the last intact commit record (and intact entries

@@ -52,9 +52,6 @@ internal sealed class JournalTailCache
         return sizeBits > MaxSizeBits ? null : new JournalTailCache(log, sizeBits);
     }
 
-    /// <summary>Bytes held.</summary>
-    public int Size => _ring.Length;
-
     /// <summary>Copies the frame just appended at <paramref name="address"/>; call before handing the address out.</summary>
     public void Add(long address, ReadOnlySpan<byte> frame)
     {
