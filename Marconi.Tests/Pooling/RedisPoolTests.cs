@@ -12,20 +12,9 @@ namespace Marconi.Tests.Pooling;
 /// A <c>redis://</c> pool registered through the admin API on a real redis-server: queues placed on it keep their
 /// messages in Redis, and a URI whose credentials are refused is a 400 that never echoes the password.
 /// </summary>
-public sealed class RedisPoolTests : IAsyncLifetime
+public sealed class RedisPoolTests : AdminPoolingTests
 {
-    private static readonly (string, string) Admin = ("X-Roles", "admin");
     private readonly string _prefix = "pool-" + Guid.NewGuid().ToString("N")[..12];
-    private PoolingHarness _pools = null!;
-    private ZaqarApiHandler _handler = null!;
-
-    public async Task InitializeAsync()
-    {
-        _pools = await PoolingHarness.CreateAsync();
-        _handler = _pools.Handler();
-    }
-
-    public async Task DisposeAsync() => await _pools.DisposeAsync();
 
     [Fact]
     public async Task Queues_placed_on_a_redis_pool_keep_their_messages_in_redis()
@@ -37,7 +26,7 @@ public sealed class RedisPoolTests : IAsyncLifetime
         Assert.Equal(StoreUriText.Normalize(uri), stored);
 
         Assert.Equal(201, (await SendAsync("PUT", "/v2/queues/on-redis")).Status);
-        Assert.Equal("r", _pools.Store.Catalog.PlacementOf("pool-project", "on-redis"));
+        Assert.Equal("r", Pools.Store.Catalog.PlacementOf("pool-project", "on-redis"));
         Assert.Equal(201, (await SendAsync("POST", "/v2/queues/on-redis/messages", """{"messages": [{"body": {"n": 1}}, {"body": {"n": 2}}]}""")).Status);
 
         // Read back from Redis directly, not through the pooled store.
@@ -59,7 +48,4 @@ public sealed class RedisPoolTests : IAsyncLifetime
         Assert.Contains("cannot connect", response.Text, StringComparison.Ordinal);
         Assert.Equal(404, (await SendAsync("GET", "/v2/pools/locked")).Status);
     }
-
-    private Task<ApiResponse> SendAsync(string method, string path, string? body = null) =>
-        PoolingHarness.SendAsync(_handler, method, path, body, headers: [Admin]);
 }

@@ -5,23 +5,16 @@ using Marconi.Tests.Support;
 namespace Marconi.Tests.Http.Api;
 
 /// <summary><c>/v2/flavors</c> over the server's pooling layer: Zaqar 15's pool_list semantics and checks.</summary>
-public sealed class FlavorsApiTests : IAsyncLifetime
+public sealed class FlavorsApiTests : AdminPoolingTests
 {
-    private static readonly (string, string) Admin = ("X-Roles", "admin");
-    private PoolingHarness _pools = null!;
-    private ZaqarApiHandler _handler = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _pools = await PoolingHarness.CreateAsync();
-        _handler = _pools.Handler();
+        await base.InitializeAsync();
         foreach (var name in new[] { "p1", "p2", "p3" })
         {
-            Assert.Equal(201, (await SendAsync("PUT", $"/v2/pools/{name}", $$"""{"uri": "{{_pools.PoolUri(name)}}", "weight": 1}""")).Status);
+            Assert.Equal(201, (await SendAsync("PUT", $"/v2/pools/{name}", $$"""{"uri": "{{Pools.PoolUri(name)}}", "weight": 1}""")).Status);
         }
     }
-
-    public async Task DisposeAsync() => await _pools.DisposeAsync();
 
     [Fact]
     public async Task A_flavor_is_created_with_its_pools_read_and_listed()
@@ -93,7 +86,4 @@ public sealed class FlavorsApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, (await SendAsync("GET", "/v2/pools/p3")).Json.GetProperty("flavor").ValueKind);
         Assert.Equal(204, (await SendAsync("DELETE", "/v2/flavors/gold")).Status);
     }
-
-    private Task<ApiResponse> SendAsync(string method, string path, string? body = null) =>
-        PoolingHarness.SendAsync(_handler, method, path, body, headers: [Admin]);
 }

@@ -8,33 +8,21 @@ namespace Marconi.Tests.Http.Api;
 /// <c>/v2/pools</c> over the server's real pooling layer (file:/// pools in a temp directory): Zaqar 15's shapes and
 /// checks, and the refusals that keep queues from being orphaned.
 /// </summary>
-public sealed class PoolsApiTests : IAsyncLifetime
+public sealed class PoolsApiTests : AdminPoolingTests
 {
-    private static readonly (string, string) Admin = ("X-Roles", "admin");
-    private PoolingHarness _pools = null!;
-    private ZaqarApiHandler _handler = null!;
-
-    public async Task InitializeAsync()
-    {
-        _pools = await PoolingHarness.CreateAsync();
-        _handler = _pools.Handler();
-    }
-
-    public async Task DisposeAsync() => await _pools.DisposeAsync();
-
     [Fact]
     public async Task A_pool_is_created_read_listed_and_replaced()
     {
-        var put = await SendAsync("PUT", "/v2/pools/alpha", $$$"""{"uri": "{{{_pools.PoolUri("alpha")}}}", "weight": 100, "options": {"k": [1]}}""");
+        var put = await SendAsync("PUT", "/v2/pools/alpha", $$$"""{"uri": "{{{Pools.PoolUri("alpha")}}}", "weight": 100, "options": {"k": [1]}}""");
         Assert.True(put.Status == 201, put.ToString());
         Assert.Equal("/v2/pools/alpha", put.Header("Location"));
         Assert.Empty(put.Body);
-        Assert.True(Directory.Exists(_pools.PoolDir("alpha")), "the store is opened (Zaqar's can_connect) when the pool is registered");
+        Assert.True(Directory.Exists(Pools.PoolDir("alpha")), "the store is opened (Zaqar's can_connect) when the pool is registered");
 
         var get = await SendAsync("GET", "/v2/pools/alpha");
         Assert.Equal(200, get.Status);
         Assert.Equal(["flavor", "href", "name", "uri", "weight"], Keys(get.Json));
-        Assert.Equal(_pools.PoolUri("alpha"), get.Json.GetProperty("uri").GetString());
+        Assert.Equal(Pools.PoolUri("alpha"), get.Json.GetProperty("uri").GetString());
         Assert.Equal(100, get.Json.GetProperty("weight").GetInt64());
         Assert.Equal(JsonValueKind.Null, get.Json.GetProperty("flavor").ValueKind);
         Assert.Equal("/v2/pools/alpha", get.Json.GetProperty("href").GetString());
@@ -47,7 +35,7 @@ public sealed class PoolsApiTests : IAsyncLifetime
         Assert.Equal("Pool nope does not exist", missing.GetProperty("description").GetString());
 
         // PUT is an upsert, as in Zaqar: the whole definition is replaced (options back to {}).
-        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/alpha", $$"""{"uri": "{{_pools.PoolUri("alpha")}}", "weight": 4294967295}""")).Status);
+        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/alpha", $$"""{"uri": "{{Pools.PoolUri("alpha")}}", "weight": 4294967295}""")).Status);
         var replaced = (await SendAsync("GET", "/v2/pools/alpha?detailed=true")).Json;
         Assert.Equal(4294967295, replaced.GetProperty("weight").GetInt64());
         Assert.Equal("{}", replaced.GetProperty("options").GetRawText());
@@ -58,7 +46,7 @@ public sealed class PoolsApiTests : IAsyncLifetime
     {
         foreach (var name in new[] { "c", "a", "b" })
         {
-            Assert.Equal(201, (await SendAsync("PUT", $"/v2/pools/{name}", $$"""{"uri": "{{_pools.PoolUri(name)}}", "weight": 1}""")).Status);
+            Assert.Equal(201, (await SendAsync("PUT", $"/v2/pools/{name}", $$"""{"uri": "{{Pools.PoolUri(name)}}", "weight": 1}""")).Status);
         }
 
         var first = await SendAsync("GET", "/v2/pools?limit=2");
@@ -107,7 +95,7 @@ public sealed class PoolsApiTests : IAsyncLifetime
     [InlineData("", "JSON could not be parsed")]
     public async Task A_bad_pool_body_is_400_naming_the_field_and_stores_nothing(string body, string named)
     {
-        var response = await SendAsync("PUT", "/v2/pools/bad", body.Replace("URI", _pools.PoolUri("bad"), StringComparison.Ordinal));
+        var response = await SendAsync("PUT", "/v2/pools/bad", body.Replace("URI", Pools.PoolUri("bad"), StringComparison.Ordinal));
         var error = AssertError(response, 400);
         Assert.Equal("Invalid request body", error.GetProperty("title").GetString());
         Assert.Contains(named, error.GetProperty("description").GetString(), StringComparison.Ordinal);
@@ -117,16 +105,16 @@ public sealed class PoolsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_uri_no_driver_can_open_is_400_and_one_taken_by_another_pool_is_409()
     {
-        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/first", $$"""{"uri": "{{_pools.PoolUri("first")}}", "weight": 1}""")).Status);
-        var file = Path.Combine(_pools.Root, "a-file");
+        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/first", $$"""{"uri": "{{Pools.PoolUri("first")}}", "weight": 1}""")).Status);
+        var file = Path.Combine(Pools.Root, "a-file");
         await File.WriteAllTextAsync(file, "not a directory");
         var uris = new[]
         {
             "redis://127.0.0.1:1",                  // no redis driver registered in this build
             "file://relative/dir",                  // a host, not a local absolute path
             "not a uri",
-            new Uri(_pools.DataDir).AbsoluteUri,    // the server's own store
-            new Uri(Path.Combine(_pools.DataDir, "inner")).AbsoluteUri,
+            new Uri(Pools.DataDir).AbsoluteUri,    // the server's own store
+            new Uri(Path.Combine(Pools.DataDir, "inner")).AbsoluteUri,
             new Uri(file).AbsoluteUri,              // a file where the store's directory should be
         };
         foreach (var uri in uris)
@@ -136,7 +124,7 @@ public sealed class PoolsApiTests : IAsyncLifetime
         }
 
         // The same directory spelled differently is the same store.
-        var taken = AssertError(await SendAsync("PUT", "/v2/pools/second", $$"""{"uri": "{{_pools.PoolUri("first")}}/", "weight": 1}"""), 409);
+        var taken = AssertError(await SendAsync("PUT", "/v2/pools/second", $$"""{"uri": "{{Pools.PoolUri("first")}}/", "weight": 1}"""), 409);
         Assert.Equal("The database URI is in use by another pool.", taken.GetProperty("description").GetString());
         var listed = (await SendAsync("GET", "/v2/pools")).Json.GetProperty("pools");
         Assert.Equal("first", Assert.Single(listed.EnumerateArray()).GetProperty("name").GetString());
@@ -145,7 +133,7 @@ public sealed class PoolsApiTests : IAsyncLifetime
     [Fact]
     public async Task Patch_changes_the_fields_given_and_checks_them()
     {
-        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/p", $$"""{"uri": "{{_pools.PoolUri("p")}}", "weight": 1, "flavor": "f"}""")).Status);
+        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/p", $$"""{"uri": "{{Pools.PoolUri("p")}}", "weight": 1, "flavor": "f"}""")).Status);
         var patched = await SendAsync("PATCH", "/v2/pools/p", """{"weight": 9, "options": {"a": 1}}""");
         Assert.True(patched.Status == 200, patched.ToString());
         Assert.Equal(9, patched.Json.GetProperty("weight").GetInt64());
@@ -154,9 +142,9 @@ public sealed class PoolsApiTests : IAsyncLifetime
         Assert.Equal(1, (await SendAsync("GET", "/v2/pools/p?detailed=true")).Json.GetProperty("options").GetProperty("a").GetInt32());
 
         // An empty flavor takes the pool out of its flavor (Zaqar's rule); a new uri is opened like on PUT.
-        var moved = await SendAsync("PATCH", "/v2/pools/p", $$"""{"flavor": "", "uri": "{{_pools.PoolUri("p2")}}"}""");
+        var moved = await SendAsync("PATCH", "/v2/pools/p", $$"""{"flavor": "", "uri": "{{Pools.PoolUri("p2")}}"}""");
         Assert.Equal(JsonValueKind.Null, moved.Json.GetProperty("flavor").ValueKind);
-        Assert.Equal(_pools.PoolUri("p2"), moved.Json.GetProperty("uri").GetString());
+        Assert.Equal(Pools.PoolUri("p2"), moved.Json.GetProperty("uri").GetString());
 
         var none = AssertError(await SendAsync("PATCH", "/v2/pools/p", """{"other": 1}"""), 400);
         Assert.Equal("One of `uri`, `weight`, `flavor`, or `options` needs to be specified", none.GetProperty("description").GetString());
@@ -171,14 +159,14 @@ public sealed class PoolsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_pool_holding_queues_is_neither_deleted_nor_moved_until_they_are_gone()
     {
-        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/busy", $$"""{"uri": "{{_pools.PoolUri("busy")}}", "weight": 1}""")).Status);
+        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/busy", $$"""{"uri": "{{Pools.PoolUri("busy")}}", "weight": 1}""")).Status);
         Assert.Equal(201, (await SendAsync("PUT", "/v2/queues/q1")).Status);
-        Assert.Equal("busy", _pools.Store.Catalog.PlacementOf("pool-project", "q1"));
+        Assert.Equal("busy", Pools.Store.Catalog.PlacementOf("pool-project", "q1"));
 
         var refused = AssertError(await SendAsync("DELETE", "/v2/pools/busy"), 409);
         Assert.Contains("holds 1 queue(s)", refused.GetProperty("description").GetString(), StringComparison.Ordinal);
-        AssertError(await SendAsync("PATCH", "/v2/pools/busy", $$"""{"uri": "{{_pools.PoolUri("elsewhere")}}"}"""), 409);
-        Assert.False(Directory.Exists(_pools.PoolDir("elsewhere")), "a refused change opens no store");
+        AssertError(await SendAsync("PATCH", "/v2/pools/busy", $$"""{"uri": "{{Pools.PoolUri("elsewhere")}}"}"""), 409);
+        Assert.False(Directory.Exists(Pools.PoolDir("elsewhere")), "a refused change opens no store");
         Assert.Equal(200, (await SendAsync("PATCH", "/v2/pools/busy", """{"weight": 0}""")).Status);
 
         Assert.Equal(204, (await SendAsync("DELETE", "/v2/queues/q1")).Status);
@@ -190,7 +178,7 @@ public sealed class PoolsApiTests : IAsyncLifetime
     [Fact]
     public async Task The_last_pool_of_a_flavor_is_not_deleted()
     {
-        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/only", $$"""{"uri": "{{_pools.PoolUri("only")}}", "weight": 1}""")).Status);
+        Assert.Equal(201, (await SendAsync("PUT", "/v2/pools/only", $$"""{"uri": "{{Pools.PoolUri("only")}}", "weight": 1}""")).Status);
         Assert.Equal(201, (await SendAsync("PUT", "/v2/flavors/gold", """{"pool_list": ["only"]}""")).Status);
         var error = AssertError(await SendAsync("DELETE", "/v2/pools/only"), 403);
         Assert.Equal("Unable to delete", error.GetProperty("title").GetString());
@@ -203,13 +191,10 @@ public sealed class PoolsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_name_that_is_not_a_simple_identifier_is_400()
     {
-        var error = AssertError(await SendAsync("PUT", "/v2/pools/has%20space", $$"""{"uri": "{{_pools.PoolUri("x")}}", "weight": 1}"""), 400);
+        var error = AssertError(await SendAsync("PUT", "/v2/pools/has%20space", $$"""{"uri": "{{Pools.PoolUri("x")}}", "weight": 1}"""), 400);
         Assert.Equal("Invalid API request", error.GetProperty("title").GetString());
         AssertError(await SendAsync("GET", "/v2/pools/" + new string('a', 65)), 400);
     }
-
-    private Task<ApiResponse> SendAsync(string method, string path, string? body = null) =>
-        PoolingHarness.SendAsync(_handler, method, path, body, headers: [Admin]);
 
     private static string[] Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 
