@@ -82,7 +82,7 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
 
         // Direct reads know the local file device's segment naming only; a custom device is read through FASTER.
         _segmentReader = options.DeviceFactory is null
-            ? new JournalSegmentReader(_log, Path.Combine(directory, JournalStorage.SegmentBaseName), options.SegmentSizeBits)
+            ? new JournalSegmentReader(Path.Combine(directory, JournalStorage.SegmentBaseName), options.SegmentSizeBits)
             : null;
         _committer = new JournalCommitter(_log, options.RelaxedCommitInterval, logger);
         _committer.Start();

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using FASTER.core;
 using Microsoft.Win32.SafeHandles;
 
 namespace Marconi.Storage.Faster.Journal;
@@ -30,19 +29,19 @@ internal sealed class JournalSegmentReader : IDisposable
     /// <summary>One read of this size fetches most entries whole; longer ones take a second read.</summary>
     private const int FirstReadSize = 4096;
 
-    private readonly FasterLog _log;
     private readonly string _basePath;
     private readonly int _segmentSizeBits;
     private readonly long _segmentMask;
     private readonly ConcurrentDictionary<long, SafeFileHandle> _segments = new();
     private readonly Lock _closing = new();
+
+    // Segments below this one were truncated: never opened again.
     private long _lowestOpen;
     private volatile bool _disposed;
 
-    /// <summary>Reads the segments of <paramref name="log"/> stored under <paramref name="basePath"/> (FASTER's local device naming).</summary>
-    public JournalSegmentReader(FasterLog log, string basePath, int segmentSizeBits)
+    /// <summary>Reads the segment files <c>basePath.N</c> (FASTER's local device naming) of <c>2^segmentSizeBits</c> bytes.</summary>
+    public JournalSegmentReader(string basePath, int segmentSizeBits)
     {
-        _log = log;
         _basePath = basePath;
         _segmentSizeBits = segmentSizeBits;
         _segmentMask = (1L << segmentSizeBits) - 1;
@@ -122,13 +121,7 @@ internal sealed class JournalSegmentReader : IDisposable
 
     private SafeFileHandle? Segment(long segment)
     {
-        var lowest = _log.BeginAddress >> _segmentSizeBits;
-        if (Volatile.Read(ref _lowestOpen) < lowest)
-        {
-            CloseSegmentsBelow(lowest);
-        }
-
-        // Below the last truncation request the segment is about to be deleted: FASTER reads it until then.
+        // Below the last truncation the segment is deleted or about to be: FASTER reads it until then.
         if (segment < Volatile.Read(ref _lowestOpen) || _disposed)
         {
             return null;
@@ -141,7 +134,7 @@ internal sealed class JournalSegmentReader : IDisposable
 
         lock (_closing)
         {
-            if (_disposed || _segments.TryGetValue(segment, out handle))
+            if (_disposed || segment < _lowestOpen || _segments.TryGetValue(segment, out handle))
             {
                 return handle;
             }
@@ -164,10 +157,9 @@ internal sealed class JournalSegmentReader : IDisposable
     /// Closes the handles of the segments wholly below <paramref name="address"/> and opens none of them again; called
     /// when the log is truncated there, so FASTER's deletion of those files frees their space at once.
     /// </summary>
-    public void CloseBelow(long address) => CloseSegmentsBelow(address >> _segmentSizeBits);
-
-    private void CloseSegmentsBelow(long lowest)
+    public void CloseBelow(long address)
     {
+        var lowest = address >> _segmentSizeBits;
         lock (_closing)
         {
             if (lowest <= _lowestOpen)
