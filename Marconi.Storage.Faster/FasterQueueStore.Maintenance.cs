@@ -349,17 +349,30 @@ public sealed partial class FasterQueueStore
     {
         // Bodies are read outside the lock, then written only for entries that are still where they were.
         var bodies = new List<(long Sequence, long Address, int Raw, byte[] Stored)>(items.Count);
-        using (var cursor = new RecordCursor(this))
+        JournalEntry? record = null;
+        var recordAddress = -1L;
+        try
         {
             foreach (var item in items)
             {
                 var entry = item.Entry;
-                var record = await cursor.MoveToAsync(entry.Address, cancellationToken).ConfigureAwait(false);
+                if (entry.Address != recordAddress)
+                {
+                    record?.Dispose();
+                    record = null;
+                    record = await ReadRecordAsync(entry.Address, cancellationToken).ConfigureAwait(false);
+                    recordAddress = entry.Address;
+                }
+
                 if (TryStoredBody(record, entry, out var stored))
                 {
                     bodies.Add((entry.Sequence, entry.Address, entry.RawLength, stored.ToArray()));
                 }
             }
+        }
+        finally
+        {
+            record?.Dispose();
         }
 
         var start = 0;

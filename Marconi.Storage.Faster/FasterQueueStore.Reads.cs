@@ -80,13 +80,23 @@ public sealed partial class FasterQueueStore
         var now = DateTimeOffset.FromUnixTimeMilliseconds(nowMs);
         var messages = new List<QueuedMessage>(selected.Count);
         List<long>? damaged = null;
-        var cursor = new RecordCursor(this);
+
+        // Each record is read once: consecutive messages of one posted batch share it.
+        JournalEntry? record = null;
+        var recordAddress = -1L;
         try
         {
             foreach (var item in selected)
             {
                 var entry = item.Entry;
-                var record = await cursor.MoveToAsync(entry.Address, cancellationToken).ConfigureAwait(false);
+                if (entry.Address != recordAddress)
+                {
+                    record?.Dispose();
+                    record = null;
+                    record = await ReadRecordAsync(entry.Address, cancellationToken).ConfigureAwait(false);
+                    recordAddress = entry.Address;
+                }
+
                 byte[] body;
                 try
                 {
@@ -117,7 +127,7 @@ public sealed partial class FasterQueueStore
         }
         finally
         {
-            cursor.Dispose();
+            record?.Dispose();
             _pins.Release(pin);
         }
 
@@ -161,30 +171,6 @@ public sealed partial class FasterQueueStore
 
         stored = record.Payload.Slice(entry.BodyOffset, entry.StoredLength);
         return true;
-    }
-
-    /// <summary>Reads records in order, reading each address once: consecutive messages of one batch share a record.</summary>
-    private sealed class RecordCursor(FasterQueueStore store) : IDisposable
-    {
-        private JournalEntry? _record;
-        private long _address = -1;
-
-        /// <summary>The record at <paramref name="address"/>, or null when it is damaged.</summary>
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<JournalEntry?> MoveToAsync(long address, CancellationToken cancellationToken)
-        {
-            if (address != _address)
-            {
-                _record?.Dispose();
-                _record = null;
-                _record = await store.ReadRecordAsync(address, cancellationToken).ConfigureAwait(false);
-                _address = address;
-            }
-
-            return _record;
-        }
-
-        public void Dispose() => _record?.Dispose();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -58,8 +58,9 @@ internal static class MessageJson
     public static void WriteItems(Utf8JsonWriter writer, ApiContext context, IReadOnlyList<QueuedMessage> messages, string? claimId = null)
     {
         writer.WriteStartArray();
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
+            var message = messages[i];
             Write(writer, context, message, claimId ?? OwnClaim(context, message));
         }
 

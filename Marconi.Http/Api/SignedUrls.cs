@@ -61,12 +61,15 @@ internal static class SignedUrls
     /// </summary>
     public static void VerifyRequest(HttpRequest request, string? secretKey, TimeProvider time)
     {
-        var signature = request.GetHeader("URL-Signature");
-        if (signature is null)
+        // Split so the common unsigned request does not allocate the signature check's closure.
+        if (request.GetHeader("URL-Signature") is { } signature)
         {
-            return;
+            VerifySignature(request, signature, secretKey, time);
         }
+    }
 
+    private static void VerifySignature(HttpRequest request, string signature, string? secretKey, TimeProvider time)
+    {
         // Python formats a missing project as "None".
         var project = request.GetHeader("X-Project-ID") ?? "None";
         var expiresHeader = request.GetHeader("URL-Expires");

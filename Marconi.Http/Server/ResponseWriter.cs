@@ -36,8 +36,12 @@ internal static class ResponseWriter
         var sendBody = statusAllowsBody && request?.IsHead != true;
         ReadOnlySpan<byte> body = response.Body.WrittenSpan;
         var handlerEncoded = false;
-        foreach (var (name, value) in response.Headers)
+        var headers = response.Headers;
+
+        // Indexed loops: enumerating the IReadOnlyList would box its enumerator once per response.
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             ValidateHeader(name, value);
             handlerEncoded |= name.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase);
         }
@@ -49,8 +53,9 @@ internal static class ResponseWriter
         WriteLatin1(output, HttpStatusText.Get(status));
         Write(output, "\r\n"u8);
         Write(output, DateHeader.Current);
-        foreach (var (name, value) in response.Headers)
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             if (!IsServerOwned(name))
             {
                 WriteLatin1(output, name);

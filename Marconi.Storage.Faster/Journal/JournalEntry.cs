@@ -8,6 +8,9 @@ namespace Marconi.Storage.Faster.Journal;
 /// </summary>
 internal sealed class JournalEntry : IDisposable
 {
+    // Exactly one of the two holds the bytes until disposed: an array from ArrayPool<byte>.Shared (the journal's own
+    // reads, which need no owner object per read) or the owner FASTER's read returned.
+    private byte[]? _array;
     private IMemoryOwner<byte>? _owner;
     private readonly int _offset;
     private readonly int _length;
@@ -25,6 +28,19 @@ internal sealed class JournalEntry : IDisposable
         _length = length;
     }
 
+    /// <summary>Takes ownership of <paramref name="array"/>, rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
+    /// <param name="address">The entry's logical address.</param>
+    /// <param name="array">The rented array; returned to the shared pool on <see cref="Dispose"/>.</param>
+    /// <param name="offset">Where the payload starts in the array.</param>
+    /// <param name="length">Payload length.</param>
+    public JournalEntry(long address, byte[] array, int offset, int length)
+    {
+        Address = address;
+        _array = array;
+        _offset = offset;
+        _length = length;
+    }
+
     /// <summary>The entry's logical address in the journal.</summary>
     public long Address { get; }
 
@@ -33,6 +49,11 @@ internal sealed class JournalEntry : IDisposable
     {
         get
         {
+            if (_array is not null)
+            {
+                return new ReadOnlyMemory<byte>(_array, _offset, _length);
+            }
+
             ObjectDisposedException.ThrowIf(_owner is null, this);
             return _owner.Memory.Slice(_offset, _length);
         }
@@ -47,6 +68,12 @@ internal sealed class JournalEntry : IDisposable
     /// <summary>Returns the buffer to its pool.</summary>
     public void Dispose()
     {
+        if (_array is { } array)
+        {
+            _array = null;
+            ArrayPool<byte>.Shared.Return(array);
+        }
+
         var owner = _owner;
         _owner = null;
         owner?.Dispose();

@@ -58,43 +58,43 @@ internal sealed class JournalSegmentReader : IDisposable
         }
 
         var offset = address & _segmentMask;
-        var owner = MemoryPool<byte>.Shared.Rent(FirstReadSize);
+        var array = ArrayPool<byte>.Shared.Rent(FirstReadSize);
         try
         {
-            var read = RandomAccess.Read(handle, owner.Memory.Span[..FirstReadSize], offset);
+            var read = RandomAccess.Read(handle, array.AsSpan(0, FirstReadSize), offset);
             if (read < JournalFrame.FasterEntryHeaderSize + JournalFrame.HeaderSize)
             {
-                return Miss(owner);
+                return Miss(array);
             }
 
-            var frameLength = BinaryPrimitives.ReadInt32LittleEndian(owner.Memory.Span[8..]);
+            var frameLength = BinaryPrimitives.ReadInt32LittleEndian(array.AsSpan(8));
             if (frameLength < JournalFrame.HeaderSize || frameLength > JournalFrame.HeaderSize + maxPayloadSize)
             {
-                return Miss(owner);
+                return Miss(array);
             }
 
             var entryLength = JournalFrame.FasterEntryHeaderSize + frameLength;
             if (entryLength > read)
             {
-                owner.Dispose();
-                owner = MemoryPool<byte>.Shared.Rent(entryLength);
-                if (RandomAccess.Read(handle, owner.Memory.Span[..entryLength], offset) != entryLength)
+                ArrayPool<byte>.Shared.Return(array);
+                array = ArrayPool<byte>.Shared.Rent(entryLength);
+                if (RandomAccess.Read(handle, array.AsSpan(0, entryLength), offset) != entryLength)
                 {
-                    return Miss(owner);
+                    return Miss(array);
                 }
             }
 
-            if (!JournalFrame.TryVerify(owner.Memory.Span.Slice(JournalFrame.FasterEntryHeaderSize, frameLength), out var payloadLength, out _))
+            if (!JournalFrame.TryVerify(array.AsSpan(JournalFrame.FasterEntryHeaderSize, frameLength), out var payloadLength, out _))
             {
-                return Miss(owner);
+                return Miss(array);
             }
 
-            entry = new JournalEntry(address, owner, JournalFrame.FasterEntryHeaderSize + JournalFrame.HeaderSize, payloadLength);
+            entry = new JournalEntry(address, array, JournalFrame.FasterEntryHeaderSize + JournalFrame.HeaderSize, payloadLength);
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            return Miss(owner);
+            return Miss(array);
         }
     }
 
@@ -113,9 +113,9 @@ internal sealed class JournalSegmentReader : IDisposable
         }
     }
 
-    private static bool Miss(IMemoryOwner<byte> owner)
+    private static bool Miss(byte[] array)
     {
-        owner.Dispose();
+        ArrayPool<byte>.Shared.Return(array);
         return false;
     }
 

@@ -79,8 +79,8 @@ internal sealed class JournalTailCache
         }
 
         var frameLength = JournalFrame.HeaderSize + payloadLength;
-        var owner = MemoryPool<byte>.Shared.Rent(frameLength);
-        var frame = owner.Memory.Span[..frameLength];
+        var array = ArrayPool<byte>.Shared.Rent(frameLength);
+        var frame = array.AsSpan(0, frameLength);
         CopyOut(address, frame);
 
         // The copy above must be complete before the tail is read again (loads may not move past the barrier).
@@ -88,11 +88,11 @@ internal sealed class JournalTailCache
         if (!StillHeld(address) || !JournalFrame.TryVerify(frame, out payloadLength, out _))
         {
             // Overwritten while copying: read it from the log instead.
-            owner.Dispose();
+            ArrayPool<byte>.Shared.Return(array);
             return false;
         }
 
-        entry = new JournalEntry(address, owner, JournalFrame.HeaderSize, payloadLength);
+        entry = new JournalEntry(address, array, JournalFrame.HeaderSize, payloadLength);
         return true;
     }
 

@@ -7,7 +7,9 @@ namespace Marconi.Storage.Faster.State;
 /// </summary>
 internal sealed class MessageIndex
 {
-    private MessageEntry[] _entries = new MessageEntry[16];
+    // Empty until the first append: a store with many idle queues pays nothing per queue for the array.
+    private const int FirstCapacity = 4;
+    private MessageEntry[] _entries = [];
     private int _head;
     private int _tail;
     private int _holes;
@@ -155,7 +157,7 @@ internal sealed class MessageIndex
     /// <summary>Removes every entry.</summary>
     public void Clear()
     {
-        _entries = new MessageEntry[16];
+        _entries = [];
         _head = _tail = _holes = 0;
         _earliestExpiryMs = long.MaxValue;
         _addressOrdered = true;
@@ -212,7 +214,7 @@ internal sealed class MessageIndex
             }
         }
 
-        Array.Resize(ref _entries, _entries.Length * 2);
+        Array.Resize(ref _entries, Math.Max(FirstCapacity, _entries.Length * 2));
     }
 
     private void Compact()

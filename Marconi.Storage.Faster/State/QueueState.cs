@@ -8,7 +8,9 @@ namespace Marconi.Storage.Faster.State;
 /// </summary>
 internal sealed class QueueState
 {
-    private readonly Dictionary<Guid, int> _clientIndexes = [];
+    // Most queues see a handful of posting clients: a linear search of Clients beats hashing until the table is built.
+    private const int LinearSearchLimit = 8;
+    private Dictionary<Guid, int>? _clientIndexes;
 
     public QueueState(long id, string project, string name, long createdMs, QueueMetadata metadata)
     {
@@ -48,16 +50,39 @@ internal sealed class QueueState
 
     public int InternClient(Guid clientId)
     {
-        if (!_clientIndexes.TryGetValue(clientId, out var index))
+        var index = FindClient(clientId);
+        if (index >= 0)
         {
-            index = Clients.Count;
-            Clients.Add(clientId);
+            return index;
+        }
+
+        index = Clients.Count;
+        Clients.Add(clientId);
+        if (_clientIndexes is not null)
+        {
             _clientIndexes.Add(clientId, index);
+        }
+        else if (Clients.Count > LinearSearchLimit)
+        {
+            _clientIndexes = new Dictionary<Guid, int>(Clients.Count * 2);
+            for (var i = 0; i < Clients.Count; i++)
+            {
+                _clientIndexes.Add(Clients[i], i);
+            }
         }
 
         return index;
     }
 
     /// <summary>The index of a client id, or -1 when it never posted here.</summary>
-    public int FindClient(Guid clientId) => _clientIndexes.TryGetValue(clientId, out var index) ? index : -1;
+    public int FindClient(Guid clientId)
+    {
+        if (_clientIndexes is not null)
+        {
+            return _clientIndexes.TryGetValue(clientId, out var index) ? index : -1;
+        }
+
+        var clients = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Clients);
+        return clients.IndexOf(clientId);
+    }
 }

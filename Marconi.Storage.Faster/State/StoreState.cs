@@ -245,30 +245,19 @@ internal sealed class StoreState
         var createdMs = reader.ReadInt64();
         var client = reader.ReadGuid();
         var count = reader.ReadCount(MessageRecord.FixedBytes);
-        var entries = new MessageEntry[count];
+
+        // Two passes over one record, the first on a copy of the reader: a damaged record changes nothing, and no
+        // array of entries is allocated per post.
+        var check = reader;
+        long lastSequence = 0;
         for (var i = 0; i < count; i++)
         {
-            ref var entry = ref entries[i];
-            entry.Sequence = reader.ReadInt64();
-            entry.Ttl = reader.ReadInt32();
-            entry.Delay = reader.ReadInt32();
-            entry.RawLength = reader.ReadInt32();
-            entry.StoredLength = reader.ReadInt32();
-            entry.BodyOffset = reader.Position;
-            reader.Take(entry.StoredLength);
-            if (entry.Sequence <= 0 || entry.RawLength < entry.StoredLength || entry.Ttl <= 0 || entry.Delay < 0)
-            {
-                throw new CorruptRecordException("Posted message fields are out of range.");
-            }
-
-            entry.Address = address;
-            entry.CreatedMs = createdMs;
-            entry.ExpiresMs = createdMs + (entry.Ttl * 1000L);
+            lastSequence = ReadPostedEntry(ref check, address, createdMs).Sequence;
         }
 
         if (count > 0)
         {
-            RestoreCounters(entries[^1].Sequence, 0);
+            RestoreCounters(lastSequence, 0);
         }
 
         if (queue is null)
@@ -277,12 +266,33 @@ internal sealed class StoreState
         }
 
         var clientIndex = queue.InternClient(client);
-        foreach (var entry in entries)
+        for (var i = 0; i < count; i++)
         {
-            var copy = entry;
-            copy.ClientIndex = clientIndex;
-            queue.Messages.Append(copy);
+            var entry = ReadPostedEntry(ref reader, address, createdMs);
+            entry.ClientIndex = clientIndex;
+            queue.Messages.Append(entry);
         }
+    }
+
+    private static MessageEntry ReadPostedEntry(ref RecordReader reader, long address, long createdMs)
+    {
+        var entry = default(MessageEntry);
+        entry.Sequence = reader.ReadInt64();
+        entry.Ttl = reader.ReadInt32();
+        entry.Delay = reader.ReadInt32();
+        entry.RawLength = reader.ReadInt32();
+        entry.StoredLength = reader.ReadInt32();
+        entry.BodyOffset = reader.Position;
+        reader.Take(entry.StoredLength);
+        if (entry.Sequence <= 0 || entry.RawLength < entry.StoredLength || entry.Ttl <= 0 || entry.Delay < 0)
+        {
+            throw new CorruptRecordException("Posted message fields are out of range.");
+        }
+
+        entry.Address = address;
+        entry.CreatedMs = createdMs;
+        entry.ExpiresMs = createdMs + (entry.Ttl * 1000L);
+        return entry;
     }
 
     private void ApplyDeleted(long address, ref RecordReader reader)

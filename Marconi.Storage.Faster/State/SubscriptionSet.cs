@@ -6,18 +6,19 @@ namespace Marconi.Storage.Faster.State;
 /// </summary>
 internal sealed class SubscriptionSet
 {
-    private readonly SortedDictionary<long, SubscriptionState> _bySequence = [];
-    private readonly Dictionary<string, long> _bySubscriber = new(StringComparer.Ordinal);
+    // Both made at the first subscription: most queues never have one, and a store may hold 100,000s of queues.
+    private SortedDictionary<long, SubscriptionState>? _bySequence;
+    private Dictionary<string, long>? _bySubscriber;
 
-    public int Count => _bySequence.Count;
+    public int Count => _bySequence?.Count ?? 0;
 
     /// <summary>All subscriptions, live or expired, in id order.</summary>
-    public IEnumerable<SubscriptionState> All => _bySequence.Values;
+    public IEnumerable<SubscriptionState> All => _bySequence?.Values ?? Enumerable.Empty<SubscriptionState>();
 
-    public SubscriptionState? Find(long sequence) => _bySequence.GetValueOrDefault(sequence);
+    public SubscriptionState? Find(long sequence) => _bySequence?.GetValueOrDefault(sequence);
 
     public SubscriptionState? FindBySubscriber(string subscriber) =>
-        _bySubscriber.TryGetValue(subscriber, out var sequence) ? _bySequence.GetValueOrDefault(sequence) : null;
+        _bySubscriber is not null && _bySubscriber.TryGetValue(subscriber, out var sequence) ? Find(sequence) : null;
 
     /// <summary>
     /// Adds or replaces a subscription. Another subscription holding the same subscriber is removed: the store only
@@ -25,6 +26,8 @@ internal sealed class SubscriptionSet
     /// </summary>
     public void Set(SubscriptionState subscription)
     {
+        _bySequence ??= [];
+        _bySubscriber ??= new Dictionary<string, long>(StringComparer.Ordinal);
         if (_bySequence.TryGetValue(subscription.Sequence, out var previous))
         {
             _bySubscriber.Remove(previous.Subscriber);
@@ -41,16 +44,16 @@ internal sealed class SubscriptionSet
 
     public void Remove(long sequence)
     {
-        if (_bySequence.Remove(sequence, out var removed))
+        if (_bySequence is not null && _bySequence.Remove(sequence, out var removed))
         {
-            _bySubscriber.Remove(removed.Subscriber);
+            _bySubscriber!.Remove(removed.Subscriber);
         }
     }
 
     public void Clear()
     {
-        _bySequence.Clear();
-        _bySubscriber.Clear();
+        _bySequence = null;
+        _bySubscriber = null;
     }
 
     /// <summary>Drops expired subscriptions. Expiry needs no log record: it follows from the times.</summary>
@@ -60,7 +63,7 @@ internal sealed class SubscriptionSet
     /// </remarks>
     public void Sweep(long nowMs)
     {
-        if (_bySequence.Count == 0)
+        if (_bySequence is not { Count: > 0 })
         {
             return;
         }

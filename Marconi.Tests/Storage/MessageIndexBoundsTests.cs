@@ -100,6 +100,32 @@ public sealed class MessageIndexBoundsTests
         Assert.Equal(long.MaxValue, index.EarliestExpiryMs);
     }
 
+    [Fact]
+    public void An_index_holds_no_array_until_its_first_append_nor_after_it_is_cleared()
+    {
+        // A store with many idle queues pays for none of their arrays.
+        var index = new MessageIndex();
+        Assert.Equal(0, index.AllocatedBytes);
+        Assert.Equal(0, index.Count);
+        Assert.Equal(-1, index.Find(1));
+        Assert.Equal(long.MaxValue, index.LowestAddress());
+
+        for (var i = 1; i <= 40; i++)
+        {
+            index.Append(Entry(i, address: i * 10, expiresMs: 10_000));
+        }
+
+        Assert.Equal(40, index.Count);
+        Assert.All(Enumerable.Range(1, 40), i => Assert.Equal(i, index[index.Find(i)].Sequence));
+        Assert.Equal(10, index.LowestAddress());
+
+        index.Clear();
+        Assert.Equal(0, index.AllocatedBytes);
+        Assert.Equal(-1, index.Find(1));
+        index.Append(Entry(41, address: 410, expiresMs: 10_000));
+        Assert.Equal(41, index[index.Find(41)].Sequence);
+    }
+
     private static MessageEntry Entry(long sequence, long address, long expiresMs) =>
         new() { Sequence = sequence, Address = address, ExpiresMs = expiresMs, Ttl = 60 };
 
