@@ -95,6 +95,13 @@ internal static class ServerHost
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
                 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
+                // The log rotation signal (logrotate's postrotate), as daemons take it; it no longer ends the process.
+                using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+                {
+                    context.Cancel = true;
+                    logWriter.ReopenFile();
+                });
+
                 try
                 {
                     await server.StartAsync(CancellationToken.None);

@@ -55,7 +55,8 @@ internal static class Usage
                                    bytes, duration, project, client id (default off; not filtered by the level).
                                    Env {{LoggingSettingsReader.AccessLogVariable}}. Config "logging.accessLog" (true/false).
               --log-file FILE      Also append the log lines to FILE (created when missing; its directory must
-                                   exist). Env {{LoggingSettingsReader.FileVariable}}. Config "logging.file".
+                                   exist). Rotate it with logrotate's copytruncate, or move it and send SIGHUP:
+                                   the server reopens FILE. Env {{LoggingSettingsReader.FileVariable}}. Config "logging.file".
               --log-syslog HOST:PORT
                                    Also send every event to a syslog server as RFC 5424 over UDP (facility user).
                                    Env {{LoggingSettingsReader.SyslogVariable}}. Config "logging.syslog".

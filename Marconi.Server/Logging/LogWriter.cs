@@ -13,8 +13,16 @@ namespace Marconi.Server.Logging;
 /// that stopped reading, say) new events are dropped and counted, and a line saying how many follows once the queue drains.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Stdout is written through <see cref="Console.Out"/>, whose writes are serialised: a batch of whole lines never
 /// interleaves with the server's <c>Marconi listening on</c> line.
+/// </para>
+/// <para>
+/// The file supports both ways logrotate rotates: <c>copytruncate</c> (each batch is written at the file's current end,
+/// so a truncated file goes on from its new end instead of from the old offset behind a run of NUL bytes) and
+/// <c>create</c> with a SIGHUP afterwards (<see cref="ReopenFile"/>: the next batch goes to a file opened anew at the
+/// configured path).
+/// </para>
 /// </remarks>
 internal sealed class LogWriter : IAsyncDisposable
 {
@@ -29,7 +37,9 @@ internal sealed class LogWriter : IAsyncDisposable
 
     private readonly LogFormat _format;
     private readonly TextWriter _stdout;
-    private readonly FileStream? _file;
+    private readonly string? _filePath;
+    private FileStream? _file;
+    private int _reopenRequested;
     private readonly Socket? _syslog;
     private readonly string _hostName = Dns.GetHostName();
     private readonly int _processId = Environment.ProcessId;
@@ -44,9 +54,10 @@ internal sealed class LogWriter : IAsyncDisposable
     {
         _format = format;
         _stdout = stdout;
+        _filePath = filePath;
         if (filePath is not null)
         {
-            _file = new FileStream(filePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            _file = OpenFile(filePath);
         }
 
         if (syslog is not null)
@@ -60,6 +71,9 @@ internal sealed class LogWriter : IAsyncDisposable
 
     /// <summary>Events dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Makes the next batch go to a file opened anew at the configured path (after logrotate moved the old one).</summary>
+    public void ReopenFile() => Interlocked.Exchange(ref _reopenRequested, 1);
 
     /// <summary>Queues an event; drops it (and counts it) when the queue is full.</summary>
     public void Enqueue(LogEntry entry)
@@ -115,6 +129,60 @@ internal sealed class LogWriter : IAsyncDisposable
     private void Write(StringBuilder batch)
     {
         var text = batch.ToString();
+        WriteStdout(text);
+
+        if (_filePath is not null && Interlocked.Exchange(ref _reopenRequested, 0) == 1)
+        {
+            Reopen(_filePath);
+        }
+
+        if (_file is not null)
+        {
+            try
+            {
+                // The end as the file system sees it now: after a copytruncate it is no longer where this stream was.
+                _file.Seek(0, SeekOrigin.End);
+                _file.Write(Encoding.UTF8.GetBytes(text));
+                _file.Flush();
+            }
+            catch (IOException)
+            {
+                // Disk full or the file system went away: logging must not stop the server.
+            }
+        }
+    }
+
+    private void Reopen(string path)
+    {
+        FileStream reopened;
+        try
+        {
+            reopened = OpenFile(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Keep writing where we were rather than lose the lines; the log says why (in the next batch).
+            Enqueue(new LogEntry(
+                DateTimeOffset.UtcNow,
+                LogLevel.Warning,
+                typeof(LogWriter).FullName!,
+                498,
+                "LogFileReopenFailed",
+                string.Create(CultureInfo.InvariantCulture, $"Cannot reopen the log file {path}: {exception.Message}; still writing to the file opened before"),
+                [new("Path", path)],
+                null));
+            return;
+        }
+
+        _file?.Dispose();
+        _file = reopened;
+    }
+
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+
+    private void WriteStdout(string text)
+    {
         try
         {
             _stdout.Write(text);
@@ -123,19 +191,6 @@ internal sealed class LogWriter : IAsyncDisposable
         catch (IOException)
         {
             // stdout closed (the reader went away): the other sinks still get the events.
-        }
-
-        if (_file is not null)
-        {
-            try
-            {
-                _file.Write(Encoding.UTF8.GetBytes(text));
-                _file.Flush();
-            }
-            catch (IOException)
-            {
-                // Disk full or the file system went away: logging must not stop the server.
-            }
         }
     }
 

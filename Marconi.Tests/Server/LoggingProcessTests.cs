@@ -195,7 +195,8 @@ public sealed partial class LoggingProcessTests
         throw new Xunit.Sdk.XunitException($"no syslog message containing '{expected}' arrived; got:\n{seen}");
     }
 
-    private static async Task<HttpStatusCode> PostAsync(RunningServer server, string queue, string project)
+    /// <summary>Posts one message with this class's client id (the log rotation tests use it too).</summary>
+    internal static async Task<HttpStatusCode> PostAsync(RunningServer server, string queue, string project)
     {
         using var post = Request(HttpMethod.Post, $"{server.Url}/v2/queues/{queue}/messages", project);
         post.Content = new StringContent("""{"messages":[{"body":1}]}""", Encoding.UTF8, "application/json");
