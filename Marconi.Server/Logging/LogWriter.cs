@@ -162,15 +162,7 @@ internal sealed class LogWriter : IAsyncDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // Keep writing where we were rather than lose the lines; the log says why (in the next batch).
-            Enqueue(new LogEntry(
-                DateTimeOffset.UtcNow,
-                LogLevel.Warning,
-                typeof(LogWriter).FullName!,
-                498,
-                "LogFileReopenFailed",
-                string.Create(CultureInfo.InvariantCulture, $"Cannot reopen the log file {path}: {exception.Message}; still writing to the file opened before"),
-                [new("Path", path)],
-                null));
+            Enqueue(Notice(498, "LogFileReopenFailed", $"Cannot reopen the log file {path}: {exception.Message}; still writing to the file opened before", new("Path", path)));
             return;
         }
 
@@ -213,13 +205,17 @@ internal sealed class LogWriter : IAsyncDisposable
         }
     }
 
-    private static LogEntry DropNotice(long count) => new(
+    private static LogEntry DropNotice(long count) =>
+        Notice(499, "LogEventsDropped", $"{count} log events were dropped: the log sinks fell behind", new("Count", count));
+
+    /// <summary>A warning of the writer's own, written like any other event.</summary>
+    private static LogEntry Notice(int eventId, string eventName, FormattableString message, KeyValuePair<string, object?> field) => new(
         DateTimeOffset.UtcNow,
         LogLevel.Warning,
         typeof(LogWriter).FullName!,
-        499,
-        "LogEventsDropped",
-        string.Create(CultureInfo.InvariantCulture, $"{count} log events were dropped: the log sinks fell behind"),
-        [new("Count", count)],
+        eventId,
+        eventName,
+        FormattableString.Invariant(message),
+        [field],
         null);
 }
