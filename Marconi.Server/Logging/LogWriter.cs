@@ -29,10 +29,12 @@ internal sealed class LogWriter : IAsyncDisposable
     private const int QueueCapacity = 10_000;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    // Wait mode, written only with TryWrite: a full queue makes TryWrite return false, which is counted. (DropWrite
+    // would drop the event and still return true, so no drop would ever be counted or reported.)
     private readonly Channel<LogEntry> _queue = Channel.CreateBounded<LogEntry>(new BoundedChannelOptions(QueueCapacity)
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
+        FullMode = BoundedChannelFullMode.Wait,
     });
 
     private readonly LogFormat _format;
