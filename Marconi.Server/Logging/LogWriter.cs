@@ -172,8 +172,14 @@ internal sealed class LogWriter : IAsyncDisposable
         _file = reopened;
     }
 
-    private static FileStream OpenFile(string path) =>
-        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+    // Not FileMode.Append: such a stream refuses to seek below the length the file had when opened, so after a
+    // copytruncate of a file that already held lines every write would fail.
+    private static FileStream OpenFile(string path)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(0, SeekOrigin.End);
+        return stream;
+    }
 
     private void WriteStdout(string text)
     {

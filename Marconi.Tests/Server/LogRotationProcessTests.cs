@@ -19,6 +19,9 @@ public sealed class LogRotationProcessTests
     {
         using var data = new TempDirectory("log-truncate");
         var logFile = Path.Combine(data.Path, "server.log");
+
+        // Lines of an earlier run: the file is appended to, and truncating it must still work.
+        await File.WriteAllTextAsync(logFile, string.Concat(Enumerable.Repeat("2026-12-07T00:00:00.000Z info earlier run\n", 200)));
         using var server = await StartAsync(data, logFile);
         Assert.Equal(HttpStatusCode.Created, await LoggingProcessTests.PostAsync(server, "before", Project));
         await WaitForFileLineAsync(logFile, "/v2/queues/before/");
@@ -37,6 +40,7 @@ public sealed class LogRotationProcessTests
         var text = Encoding.UTF8.GetString(bytes);
         Assert.StartsWith("20", text, StringComparison.Ordinal);
         Assert.DoesNotContain("/v2/queues/before/", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("earlier run", text, StringComparison.Ordinal);
     }
 
     [Fact]
