@@ -56,7 +56,7 @@ public sealed partial class FasterQueueStore
     {
         if (!_storageAvailable || _gate.TryEnter(out var lease) != StoreGate.Refusal.None)
         {
-            ThrowHelper.StorageUnavailable(RebuildingMessage);
+            ThrowHelper.StorageUnavailable(RebuildingMessage + DiskFullNote());
             return default;
         }
 
@@ -99,7 +99,7 @@ public sealed partial class FasterQueueStore
             // Only this loop replaces the journal, so reading the field here races with nothing.
             await _journal.Failed.WaitAsync(token).ConfigureAwait(false);
             NoteStorageFailed();
-            LogStorageFailed(_logger);
+            LogStorageFailed(_logger, DiskFullNote());
 
             var attempts = 1;
             var delay = FirstRetryDelay;
@@ -178,8 +178,8 @@ public sealed partial class FasterQueueStore
         }
     }
 
-    [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "Storage failed: writes are refused and the store rebuilds itself from disk until its log commits again")]
-    private static partial void LogStorageFailed(ILogger logger);
+    [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "Storage failed: writes are refused and the store rebuilds itself from disk until its log commits again.{DiskFull}")]
+    private static partial void LogStorageFailed(ILogger logger, string diskFull);
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Store rebuilt from disk after a storage failure: {Queues} queues, {Replayed} records replayed, {Dropped} dropped")]
     private static partial void LogRebuilt(ILogger logger, int queues, long replayed, long dropped);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marconi.Core.Model;
 
 namespace Marconi.Storage.Faster;
@@ -25,27 +26,43 @@ public sealed partial class FasterQueueStore
     public ValueTask<StoreHealth> GetHealthAsync(CancellationToken cancellationToken)
     {
         var available = _storageAvailable;
-        long? freeBytes = null;
-        try
-        {
-            freeBytes = new DriveInfo(Path.GetFullPath(_directory)).AvailableFreeSpace;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            // No drive information for this path (an unusual mount): reported as unknown.
-        }
-
+        var freeBytes = FreeDiskBytes();
         return ValueTask.FromResult(new StoreHealth
         {
             Backend = "faster",
             Status = available ? StoreStatus.Ok : StoreStatus.Unavailable,
-            Detail = available ? null : RebuildingMessage,
+            Detail = available ? null : RebuildingMessage + DiskFullNote(),
             LogSizeBytes = LogSizeBytes,
             DiskBytes = DirectoryBytes(),
             FreeDiskBytes = freeBytes,
             CommitLatency = _journal.CommitLatency.Summarize(),
         });
     }
+
+    /// <summary>Free space for an unprivileged user on the data directory's file system, or null when unknown.</summary>
+    private long? FreeDiskBytes()
+    {
+        try
+        {
+            return new DriveInfo(Path.GetFullPath(_directory)).AvailableFreeSpace;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // No drive information for this path (an unusual mount): reported as unknown.
+            return null;
+        }
+    }
+
+    private string DiskFullNote() => DiskFullNote(FreeDiskBytes(), _options.PageSizeBits);
+
+    /// <summary>
+    /// A sentence naming a full disk when the data directory's file system has less free space than two log pages
+    /// (a page flush needs up to one), else empty: storage errors reach us from FASTER without their errno.
+    /// </summary>
+    internal static string DiskFullNote(long? freeBytes, int pageSizeBits) =>
+        freeBytes is { } free && free < 2L << pageSizeBits
+            ? string.Create(CultureInfo.InvariantCulture, $" The file system of the data directory has {free} bytes free: the disk is full; the store accepts writes again once there is space.")
+            : string.Empty;
 
     private long DirectoryBytes()
     {

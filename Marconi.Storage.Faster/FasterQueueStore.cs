@@ -345,7 +345,7 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
     private void ThrowCommitFailed(JournalUnavailableException exception)
     {
         NoteStorageFailed();
-        ThrowHelper.StorageUnavailable("Storage is unavailable; the change could not be made durable and may or may not have been made: " + exception.Message, exception);
+        ThrowHelper.StorageUnavailable("Storage is unavailable; the change could not be made durable and may or may not have been made: " + exception.Message.TrimEnd('.') + "." + DiskFullNote(), exception);
     }
 
     private long CountMessages()
