@@ -47,15 +47,17 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
 
     // The directory as metrics name it (one store per directory).
     private readonly string _fullDirectory;
+    private readonly StoreLock _directoryLock;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
     private Task _maintenance = Task.CompletedTask;
     private Task _supervisor = Task.CompletedTask;
     private int _disposed;
 
-    private FasterQueueStore(string directory, FasterQueueStoreOptions options, ILogger logger, ILogger journalLogger, StoreParts parts, uint storeTag)
+    private FasterQueueStore(string directory, StoreLock directoryLock, FasterQueueStoreOptions options, ILogger logger, ILogger journalLogger, StoreParts parts, uint storeTag)
     {
         _directory = directory;
+        _directoryLock = directoryLock;
         _fullDirectory = Path.GetFullPath(directory);
         _options = options;
         _logger = logger;
@@ -105,14 +107,28 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
         var logger = loggerFactory.CreateLogger<FasterQueueStore>();
         var started = Stopwatch.GetTimestamp();
         Directory.CreateDirectory(directory);
-        StoreFormat.CheckOrMark(directory);
-        var storeTag = ReadOrCreateStoreTag(directory);
 
+        // A newer build's directory is refused before the lock file is made: nothing of it may be written.
+        StoreFormat.Check(directory);
+        var directoryLock = StoreLock.Acquire(directory);
+        StoreParts parts;
+        uint storeTag;
         var journalLogger = loggerFactory.CreateLogger<FasterJournal>();
-        var parts = LoadParts(directory, options, logger, journalLogger, storeTag, strict: false);
         try
         {
-            var store = new FasterQueueStore(directory, options, logger, journalLogger, parts, storeTag);
+            StoreFormat.CheckOrMark(directory);
+            storeTag = ReadOrCreateStoreTag(directory);
+            parts = LoadParts(directory, options, logger, journalLogger, storeTag, strict: false);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+
+        try
+        {
+            var store = new FasterQueueStore(directory, directoryLock, options, logger, journalLogger, parts, storeTag);
             var recovery = parts.Recovery;
             store.SweepAll();
             recovery.MessagesRecovered = store.CountMessages();
@@ -126,6 +142,7 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
         catch
         {
             await parts.Journal.DisposeAsync().ConfigureAwait(false);
+            directoryLock.Dispose();
             throw;
         }
     }
@@ -226,6 +243,9 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
         await _journal.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _maintenanceGate.Dispose();
+
+        // Last: the directory is free for another store only once the log is closed.
+        _directoryLock.Dispose();
     }
 
     private static void Replay(FasterJournal journal, StoreState state, long from, RecoveryReport recovery, ILogger logger)

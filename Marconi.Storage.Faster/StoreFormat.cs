@@ -31,11 +31,23 @@ internal static class StoreFormat
     /// <exception cref="InvalidDataException">The marker names a newer format, or is damaged.</exception>
     public static void CheckOrMark(string directory)
     {
+        if (Check(directory) is not Current)
+        {
+            Write(Path.Combine(directory, FileName));
+        }
+    }
+
+    /// <summary>
+    /// Refuses a directory of a newer or unreadable format without writing anything; returns the directory's format, or
+    /// null when it has no marker yet.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The marker names a newer format, or is damaged.</exception>
+    public static int? Check(string directory)
+    {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
         {
-            Write(path);
-            return;
+            return null;
         }
 
         var text = File.ReadAllText(path).Trim();
@@ -49,10 +61,7 @@ internal static class StoreFormat
             ThrowNewer(directory, format);
         }
 
-        if (format < Current)
-        {
-            Write(path);
-        }
+        return format;
     }
 
     private static void Write(string path)

@@ -8,7 +8,10 @@ using Marconi.Tests.Support;
 
 namespace Marconi.Tests.Http.Process;
 
-/// <summary>The server binary as operators run it: start-up line, options, SIGTERM, and acknowledged writes surviving SIGKILL.</summary>
+/// <summary>
+/// The server binary as operators run it: start-up line, options, SIGTERM, acknowledged writes surviving SIGKILL, and one
+/// server per data directory.
+/// </summary>
 public sealed class ServerProcessTests
 {
     private const string ClientId = "3381af92-2b9e-11e3-b191-28cfe91478b9";
@@ -73,6 +76,36 @@ public sealed class ServerProcessTests
             Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
             using var document = JsonDocument.Parse(await shared.Content.ReadAsStringAsync());
             Assert.Equal(64, document.RootElement.GetProperty("signature").GetString()!.Length);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_server_on_a_data_directory_in_use_exits_1_and_the_first_keeps_serving()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("marconi-server-").FullName;
+        try
+        {
+            using var first = await RunningServer.StartAsync(dataDirectory);
+            using (var put = Request(HttpMethod.Put, $"{first.Url}/v2/queues/held", null))
+            {
+                Assert.Equal(HttpStatusCode.Created, (await first.Http.SendAsync(put)).StatusCode);
+            }
+
+            var (code, output, errors) = await RunToEndAsync("--listen", "127.0.0.1:0", "--data-dir", dataDirectory);
+            Assert.True(code == 1, $"exit {code}\n{output}\n{errors}");
+            Assert.Contains("in use by another open store", errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Marconi listening on", output, StringComparison.Ordinal);
+
+            using (var get = Request(HttpMethod.Get, $"{first.Url}/v2/queues/held/stats", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, (await first.Http.SendAsync(get)).StatusCode);
+            }
+
+            Assert.Equal(0, await first.StopAsync());
         }
         finally
         {
