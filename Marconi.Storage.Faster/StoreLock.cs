@@ -7,7 +7,8 @@ namespace Marconi.Storage.Faster;
 /// Holds a data directory for one open store. Two stores appending to one log, in one process or two, would interleave
 /// their records and each trust its own index: the second open must fail instead. The lock is an exclusive advisory
 /// lock on <c>store.lock</c> (on Linux, .NET opens a file with <see cref="FileShare.None"/> under <c>flock</c>), which
-/// the kernel releases when the process dies, so a store killed with SIGKILL reopens without cleanup.
+/// the kernel releases when the process dies, so a store killed with SIGKILL reopens without cleanup. Setting
+/// <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns .NET's file locks, and so this guard, off.
 /// </summary>
 internal sealed class StoreLock : IDisposable
 {
