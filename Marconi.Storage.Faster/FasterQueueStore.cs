@@ -109,14 +109,18 @@ public sealed partial class FasterQueueStore : IQueueStore, IStoreHealth
         Directory.CreateDirectory(directory);
 
         // A newer build's directory is refused before the lock file is made: nothing of it may be written.
-        StoreFormat.Check(directory);
+        var format = StoreFormat.Check(directory);
         var directoryLock = StoreLock.Acquire(directory);
         StoreParts parts;
         uint storeTag;
         var journalLogger = loggerFactory.CreateLogger<FasterJournal>();
         try
         {
-            StoreFormat.CheckOrMark(directory);
+            if (format is not StoreFormat.Current)
+            {
+                StoreFormat.MarkCurrent(directory);
+            }
+
             storeTag = ReadOrCreateStoreTag(directory);
             parts = LoadParts(directory, options, logger, journalLogger, storeTag, strict: false);
         }

@@ -25,17 +25,10 @@ internal static class StoreFormat
     public const string FileName = "store.format";
 
     /// <summary>
-    /// Refuses a directory of a newer or unreadable format; marks an unmarked or older one with <see cref="Current"/>
-    /// (this build reads every older format, and from now on writes what only this format's readers understand).
+    /// Marks the directory with <see cref="Current"/> after <see cref="Check"/> found it unmarked or older (this build
+    /// reads every older format, and from now on writes what only this format's readers understand).
     /// </summary>
-    /// <exception cref="InvalidDataException">The marker names a newer format, or is damaged.</exception>
-    public static void CheckOrMark(string directory)
-    {
-        if (Check(directory) is not Current)
-        {
-            Write(Path.Combine(directory, FileName));
-        }
-    }
+    public static void MarkCurrent(string directory) => Write(Path.Combine(directory, FileName));
 
     /// <summary>
     /// Refuses a directory of a newer or unreadable format without writing anything; returns the directory's format, or

@@ -268,13 +268,19 @@ internal sealed class FasterJournal : IDisposable, IAsyncDisposable
                 throw new JournalCorruptException(string.Create(CultureInfo.InvariantCulture, $"The journal entry at {address} could not be read (an I/O error or a damaged length field)."));
             }
 
-            if (!JournalFrame.TryVerify(owner.Memory.Span[..length], out var payloadLength, out var problem))
+            using (owner)
             {
-                owner.Dispose();
-                throw new JournalCorruptException(string.Create(CultureInfo.InvariantCulture, $"The journal entry at {address} is damaged: {problem}."));
-            }
+                var frame = owner.Memory.Span[..length];
+                if (!JournalFrame.TryVerify(frame, out var payloadLength, out var problem))
+                {
+                    throw new JournalCorruptException(string.Create(CultureInfo.InvariantCulture, $"The journal entry at {address} is damaged: {problem}."));
+                }
 
-            return new JournalEntry(address, owner, JournalFrame.HeaderSize, payloadLength);
+                // Into a plain pooled array like the other two paths (this one, the rarest, pays a copy for it).
+                var array = ArrayPool<byte>.Shared.Rent(length);
+                frame.CopyTo(array);
+                return new JournalEntry(address, array, JournalFrame.HeaderSize, payloadLength);
+            }
         }
         finally
         {

@@ -8,25 +8,9 @@ namespace Marconi.Storage.Faster.Journal;
 /// </summary>
 internal sealed class JournalEntry : IDisposable
 {
-    // Exactly one of the two holds the bytes until disposed: an array from ArrayPool<byte>.Shared (the journal's own
-    // reads, which need no owner object per read) or the owner FASTER's read returned.
     private byte[]? _array;
-    private IMemoryOwner<byte>? _owner;
     private readonly int _offset;
     private readonly int _length;
-
-    /// <summary>Takes ownership of <paramref name="owner"/>, whose bytes <paramref name="offset"/> onwards hold the payload.</summary>
-    /// <param name="address">The entry's logical address.</param>
-    /// <param name="owner">The pooled buffer.</param>
-    /// <param name="offset">Where the payload starts in the buffer.</param>
-    /// <param name="length">Payload length.</param>
-    public JournalEntry(long address, IMemoryOwner<byte> owner, int offset, int length)
-    {
-        Address = address;
-        _owner = owner;
-        _offset = offset;
-        _length = length;
-    }
 
     /// <summary>Takes ownership of <paramref name="array"/>, rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
     /// <param name="address">The entry's logical address.</param>
@@ -49,13 +33,8 @@ internal sealed class JournalEntry : IDisposable
     {
         get
         {
-            if (_array is not null)
-            {
-                return new ReadOnlyMemory<byte>(_array, _offset, _length);
-            }
-
-            ObjectDisposedException.ThrowIf(_owner is null, this);
-            return _owner.Memory.Slice(_offset, _length);
+            ObjectDisposedException.ThrowIf(_array is null, this);
+            return new ReadOnlyMemory<byte>(_array, _offset, _length);
         }
     }
 
@@ -65,7 +44,7 @@ internal sealed class JournalEntry : IDisposable
     /// <summary>Payload length in bytes.</summary>
     public int Length => _length;
 
-    /// <summary>Returns the buffer to its pool.</summary>
+    /// <summary>Returns the array to the pool.</summary>
     public void Dispose()
     {
         if (_array is { } array)
@@ -73,9 +52,5 @@ internal sealed class JournalEntry : IDisposable
             _array = null;
             ArrayPool<byte>.Shared.Return(array);
         }
-
-        var owner = _owner;
-        _owner = null;
-        owner?.Dispose();
     }
 }
